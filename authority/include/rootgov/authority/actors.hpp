@@ -1,0 +1,73 @@
+// rootgov/authority/actors.hpp - the public actor registry (actors.toml) and actor keys.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rootgov/authority/types.hpp>
+
+namespace rootgov::authority {
+
+/// The public registry: ids, roles, bodies, regions, public keys. Immutable once loaded.
+class ActorRegistry {
+ public:
+  ActorRegistry() = default;
+
+  /// Parses actors.toml; errors name the file, the actor and the key at fault.
+  static Result<ActorRegistry> from_toml(std::string_view text, std::string_view source_name = "actors.toml");
+  static Result<ActorRegistry> from_file(const std::filesystem::path& path);
+  std::string to_toml() const;
+
+  /// Adds or replaces an actor; an invalid id or key is an error and changes nothing.
+  Result<void> add(Actor actor);
+
+  const Actor* find(std::string_view id) const;
+  const std::map<ActorId, Actor>& all() const { return m_actors; }
+  std::vector<const Actor*> with_role(std::string_view role) const;
+  std::vector<const Actor*> in_body(std::string_view body) const;
+  /// The manager (admin and tech contact) of `tld`, conventionally "manager.<tld>".
+  const Actor* manager_of(std::string_view tld) const;
+  /// The government of `country` (role "government", country matching).
+  const Actor* government_of(std::string_view country) const;
+  /// SHA-256 over the canonical TOML, hex; the state dir records it so a restart can tell
+  /// whether the registry changed.
+  std::string fingerprint() const;
+
+ private:
+  std::map<ActorId, Actor> m_actors;
+};
+
+/// An actor's private key (Ed25519), as written by `rootgov keygen` and `rootgov lab init`.
+class ActorKey {
+ public:
+  /// A fresh key from the system RNG.
+  static ActorKey generate(ActorId id);
+  /// Reads a key file; errors say which file and why (missing, unreadable, malformed).
+  static Result<ActorKey> from_file(const std::filesystem::path& path);
+  static Result<ActorKey> from_text(std::string_view text);
+  /// Writes the key file with mode 0600, atomically; refuses to overwrite unless asked.
+  Result<void> write(const std::filesystem::path& path, bool overwrite = false) const;
+  std::string to_text() const;
+
+  const ActorId& actor() const { return m_actor; }
+  /// base64 of the 32-byte public key, as in actors.toml
+  std::string public_key() const;
+  /// Ed25519 signature (64 bytes) over `message`.
+  std::string sign(std::string_view message) const;
+
+ private:
+  ActorId m_actor;
+  std::string m_seed;  // 32 raw bytes
+};
+
+/// Verifies an Ed25519 signature with a base64 public key as stored in the registry.
+bool verify_signature(std::string_view public_key_b64, std::string_view message, std::string_view signature);
+
+/// The default actor set: the world of 2005 onward (DESIGN.md section 4), without keys.
+/// `tlds` adds a manager.<tld> for every TLD given.
+std::vector<Actor> default_actors(const std::vector<std::string>& tlds);
+
+}  // namespace rootgov::authority
