@@ -1,0 +1,139 @@
+// tests/unit/zone/zone_test.cpp - parsing, storage and canonical output.
+#include <rootgov/zone/zone.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace rootgov::zone {
+namespace {
+
+const std::filesystem::path kRootZone = std::filesystem::path(ROOTGOV_TEST_DATA) / "root-2020090500.zone";
+
+TEST(NameTest, ParsesAbsoluteRelativeAndEscapes) {
+  auto a = Name::parse("Example.COM.");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->to_string(), "example.com.");
+  auto origin = Name::parse("org.").value();
+  auto b = Name::parse("www", origin);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->to_string(), "www.org.");
+  auto c = Name::parse("a\\.b.test.");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->label_count(), 2u);
+  EXPECT_EQ(c->to_string(), "a\\.b.test.");
+  auto d = Name::parse("\\065bc.");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->to_string(), "abc.");
+}
+
+TEST(NameTest, RejectsLongLabelsAndNames) {
+  EXPECT_FALSE(Name::parse(std::string(64, 'a') + "."));
+  EXPECT_TRUE(Name::parse(std::string(63, 'a') + "."));
+  std::string longname;
+  for (int i = 0; i < 5; ++i) longname += std::string(60, 'b') + ".";
+  EXPECT_FALSE(Name::parse(longname));
+  EXPECT_FALSE(Name::parse("a..b."));
+  EXPECT_FALSE(Name::parse(""));
+}
+
+TEST(NameTest, CanonicalOrderFollowsRfc4034) {
+  // The example ordering of RFC 4034 section 6.1.
+  std::vector<std::string> expected = {"example.", "a.example.", "yljkjljk.a.example.", "z.a.example.",
+                                       "zabc.a.example.", "z.example.", "\\001.z.example.", "*.z.example.",
+                                       "\\200.z.example."};
+  std::vector<Name> names;
+  for (auto it = expected.rbegin(); it != expected.rend(); ++it) names.push_back(Name::parse(*it).value());
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> got;
+  for (const auto& n : names) got.push_back(n.to_string());
+  EXPECT_EQ(got, expected);
+}
+
+TEST(NameTest, SubdomainAndParent) {
+  auto n = Name::parse("a.nic.uk.").value();
+  EXPECT_TRUE(n.is_subdomain_of(Name::parse("uk.").value()));
+  EXPECT_TRUE(n.is_subdomain_of(Name()));
+  EXPECT_FALSE(n.is_subdomain_of(Name::parse("k.").value()));
+  EXPECT_EQ(n.parent().to_string(), "nic.uk.");
+  EXPECT_EQ(n.suffix(1).to_string(), "uk.");
+  EXPECT_EQ(n.tld_label(), "uk");
+  EXPECT_TRUE(is_hostname(n));
+  EXPECT_FALSE(is_hostname(Name::parse("a_b.uk.").value()));
+}
+
+TEST(ZoneTest, ParsesDirectivesRelativeNamesAndMultiLineRecords) {
+  const char* text =
+      "$ORIGIN .\n"
+      "$TTL 3600\n"
+      "@ IN SOA a.root-servers.net. nstld.verisign-grs.com. (\n"
+      "    2020090500 ; serial\n"
+      "    1800 900 604800 86400 )\n"
+      "@ 518400 IN NS a.root-servers.net.\n"
+      "$ORIGIN example.\n"
+      "@ IN NS ns1\n"
+      "ns1 IN A 192.0.2.1 ; glue\n";
+  auto zone = Zone::from_text(text);
+  ASSERT_TRUE(zone) << format_finding(zone.error().front(), "text");
+  const RRset* ns = zone->find(Name::parse("example.").value(), rrtype::kNs);
+  ASSERT_NE(ns, nullptr);
+  EXPECT_EQ(ns->ttl, 3600u);
+  EXPECT_EQ(rdata_to_text(rrtype::kNs, ns->rdatas.at(0)), "ns1.example.");
+  const RRset* soa = zone->find(Name(), rrtype::kSoa);
+  ASSERT_NE(soa, nullptr);
+  auto s = parse_soa(soa->rdatas.at(0));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->serial, 2020090500u);
+  EXPECT_EQ(s->minimum, 86400u);
+}
+
+TEST(ZoneTest, ReportsEveryBadLineWithItsNumber) {
+  const char* text =
+      ". 86400 IN SOA a. b. 1 2 3 4 5\n"
+      "bad. 86400 IN A 300.1.1.1\n"
+      "ok. 86400 IN NS a.ok.\n"
+      "worse. IN FOO bar\n";
+  auto zone = Zone::from_text(text);
+  ASSERT_FALSE(zone);
+  ASSERT_GE(zone.error().size(), 2u);
+  EXPECT_EQ(zone.error()[0].line, 2u);
+  EXPECT_EQ(zone.error()[0].rule, "parse");
+  EXPECT_EQ(zone.error()[1].line, 4u);
+}
+
+TEST(ZoneTest, RealRootZoneLoadsAndRoundTrips) {
+  auto zone = Zone::from_file(kRootZone);
+  ASSERT_TRUE(zone) << format_finding(zone.error().front(), kRootZone.string());
+  std::size_t tlds = 0;
+  for (const auto& [name, node] : zone->nodes()) {
+    if (name.label_count() == 1 && node.find(rrtype::kNs) != nullptr) ++tlds;
+  }
+  // 1,509 delegations; with the root's own NS set, 1,510 NS owners (the data README's count).
+  EXPECT_EQ(tlds, 1509u);
+  const RRset* dnskey = zone->find(Name(), rrtype::kDnskey);
+  ASSERT_NE(dnskey, nullptr);
+  EXPECT_FALSE(dnskey->rrsigs.empty());
+  std::string text = to_text(*zone);
+  auto again = Zone::from_text(text);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *zone);
+  EXPECT_EQ(to_text(*again), text);
+}
+
+TEST(ZoneTest, StripDnssecRemovesSignaturesAndChain) {
+  auto zone = Zone::from_file(kRootZone).value();
+  std::size_t before = zone.record_count();
+  zone.strip_dnssec(/*keep_dnskey=*/false);
+  EXPECT_LT(zone.record_count(), before);
+  for (const auto& [name, node] : zone.nodes()) {
+    for (const auto& set : node.rrsets) {
+      EXPECT_TRUE(set.rrsigs.empty());
+      EXPECT_NE(set.type, rrtype::kNsec);
+      EXPECT_NE(set.type, rrtype::kDnskey);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rootgov::zone

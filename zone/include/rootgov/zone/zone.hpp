@@ -1,0 +1,79 @@
+// rootgov/zone/zone.hpp - a DNS zone held as canonically ordered RRsets, and master files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rootgov/common/result.hpp>
+#include <rootgov/zone/finding.hpp>
+#include <rootgov/zone/name.hpp>
+#include <rootgov/zone/rr.hpp>
+
+namespace rootgov::zone {
+
+/// All RRsets of one owner name, sorted by type.
+struct Node {
+  std::vector<RRset> rrsets;
+
+  const RRset* find(RrType type) const;
+  RRset* find(RrType type);
+  bool operator==(const Node& other) const = default;
+};
+
+struct ParseOptions {
+  Name origin;                         ///< initial $ORIGIN
+  std::uint32_t default_ttl = 86400;   ///< used until a $TTL directive or an explicit TTL
+  bool keep_dnssec = true;             ///< false: drop RRSIG/NSEC/NSEC3/NSEC3PARAM/ZONEMD on load
+};
+
+/// A zone: origin plus nodes in RFC 4034 canonical order. Value type; copies are deep.
+class Zone {
+ public:
+  explicit Zone(Name origin = Name()) : m_origin(std::move(origin)) {}
+
+  /// Parses an RFC 1035 master file through ldns ($ORIGIN, $TTL, relative names, escapes,
+  /// comments, multi-line records). On failure returns every problem found, each with its
+  /// line; a file that cannot be read at all yields one finding with rule "io".
+  static Result<Zone, Findings> from_file(const std::filesystem::path& path, const ParseOptions& options = {});
+  static Result<Zone, Findings> from_text(std::string_view text, const ParseOptions& options = {});
+
+  const Name& origin() const { return m_origin; }
+  const std::map<Name, Node>& nodes() const { return m_nodes; }
+  const Node* node(const Name& owner) const;
+  const RRset* find(const Name& owner, RrType type) const;
+  RRset* find(const Name& owner, RrType type);
+
+  /// Adds one record to its RRset (created when absent). A TTL differing from the RRset's is
+  /// reported through the return value (false) and the lower TTL is kept (RFC 2181 section 5.2).
+  bool add(const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line = 0);
+  /// Replaces (or inserts) a whole RRset; an RRset without RDATA removes it.
+  void put(RRset rrset);
+  /// Removes one RRset; removes the node when it becomes empty. False if it was absent.
+  bool remove(const Name& owner, RrType type);
+  /// Removes a node with all its RRsets.
+  bool remove_node(const Name& owner);
+
+  /// Records including RRSIGs.
+  std::size_t record_count() const;
+  /// Drops RRSIG, NSEC, NSEC3, NSEC3PARAM and ZONEMD (and DNSKEY unless `keep_dnskey`).
+  void strip_dnssec(bool keep_dnskey = true);
+
+  bool operator==(const Zone& other) const = default;
+
+ private:
+  Name m_origin;
+  std::map<Name, Node> m_nodes;
+};
+
+/// Canonical master file: one record per line "owner<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata",
+/// names absolute, nodes in canonical order, types ascending with each RRset's RRSIGs in the
+/// RRSIG (46) slot of their owner, RDATA in canonical order. Round-trip stable.
+std::string to_text(const Zone& zone);
+/// Writes to_text atomically (temporary file, fsync, rename, directory fsync).
+Result<void> write_file(const Zone& zone, const std::filesystem::path& path);
+
+}  // namespace rootgov::zone
