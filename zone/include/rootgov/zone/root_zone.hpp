@@ -1,0 +1,85 @@
+// rootgov/zone/root_zone.hpp - the typed model of a root zone over a Zone.
+//
+// The apex (SOA, root NS set, DNSKEY set), delegations (TLD -> NS set, DS set, TTLs) and
+// name-server hosts with their glue. Glue belongs to hosts, not to delegations (the root's
+// wide glue policy, DESIGN.md section 4): a host's addresses are shared by every TLD that
+// uses it. The model is a view kept in step with the zone it wraps: a change touches only the
+// names it changes, so its cost does not grow with the zone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <rootgov/common/result.hpp>
+#include <rootgov/zone/change_set.hpp>
+#include <rootgov/zone/finding.hpp>
+#include <rootgov/zone/zone.hpp>
+
+namespace rootgov::zone {
+
+/// A name-server host and its glue addresses (A and AAAA RDATA).
+struct Host {
+  Name name;
+  std::vector<Rdata> v4;
+  std::vector<Rdata> v6;
+  std::uint32_t ttl = 172800;
+};
+
+/// One TLD's delegation.
+struct Delegation {
+  Name tld;
+  std::vector<Name> ns;        ///< canonical order
+  std::vector<DsData> ds;      ///< empty when the TLD is unsigned
+  std::uint32_t ns_ttl = 172800;
+  std::uint32_t ds_ttl = 86400;
+};
+
+/// The result of a committed change: what the signer and the log need.
+struct AppliedChange {
+  std::uint32_t old_serial = 0;
+  std::uint32_t new_serial = 0;
+  std::set<Name> changed_names;   ///< every owner whose RRsets were added, changed or removed
+  std::vector<Finding> warnings;  ///< non-blocking findings
+};
+
+class RootZone {
+ public:
+  /// Wraps a parsed zone; errors when it is not a root zone (origin ".", exactly one SOA).
+  static Result<RootZone, Findings> from_zone(Zone zone);
+
+  const Zone& zone() const { return m_zone; }
+  /// Mutable access for the signer; callers keep the host index valid (only DNSSEC records).
+  Zone& zone_for_signing() { return m_zone; }
+
+  SoaData soa() const;
+  std::vector<Name> root_ns() const;
+  std::vector<Name> tlds() const;
+  std::optional<Delegation> delegation(const Name& tld) const;
+  std::optional<Host> host(const Name& name) const;
+  /// The TLDs whose NS set names `host`.
+  std::vector<Name> tlds_using_host(const Name& host) const;
+
+  /// Validate-then-commit: applies every operation to a scratch copy of the touched names,
+  /// runs the checks, and commits only when no error is found (STYLE.md rule 7). Orphaned glue
+  /// (a host no delegation uses any more) disappears. The SOA serial advances in YYYYMMDDNN
+  /// style for `today` (days since 1970-01-01, from the caller's clock) and never goes
+  /// backwards. On error the zone is unchanged and every finding is returned.
+  Result<AppliedChange, Findings> apply(const ChangeSet& change, std::int64_t today_days);
+
+  /// Checks a change without applying it (the same findings apply() would give).
+  Findings check(const ChangeSet& change) const;
+
+ private:
+  Zone m_zone;
+  std::map<Name, std::set<Name>> m_host_users;  // host -> TLDs naming it
+};
+
+/// Next SOA serial in YYYYMMDDNN style: today's date with NN=00, or old+1 when that is not
+/// greater than `old` (RFC 1982 arithmetic not needed: serials only move forward here).
+std::uint32_t next_serial(std::uint32_t old, std::int64_t today_days);
+
+}  // namespace rootgov::zone
