@@ -1,0 +1,84 @@
+// zone/src/digest.cpp - the additive zone digest.
+#include <rootgov/zone/digest.hpp>
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "encoding.hpp"
+
+namespace rootgov::zone {
+namespace {
+
+bool excluded(RrType t) {
+  return t == rrtype::kRrsig || t == rrtype::kNsec || t == rrtype::kNsec3 || t == rrtype::kNsec3param ||
+         t == rrtype::kZonemd;
+}
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+
+}  // namespace
+
+std::array<std::uint8_t, 32> ZoneDigest::node_hash(const Name& owner, const Node& node) {
+  std::string buf = owner.wire();
+  for (const auto& set : node.rrsets) {
+    if (excluded(set.type)) continue;
+    for (const auto& rd : set.rdatas) {
+      detail::put_u16(buf, set.type);
+      detail::put_u16(buf, 1);
+      detail::put_u32(buf, set.ttl);
+      detail::put_u16(buf, static_cast<std::uint16_t>(rd.size()));
+      buf += rd;
+    }
+  }
+  std::array<std::uint8_t, 32> out{};
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  unsigned int len = 0;
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
+  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  return out;
+}
+
+ZoneDigest ZoneDigest::of(const Zone& zone) {
+  ZoneDigest d;
+  for (const auto& [name, node] : zone.nodes()) d.add(node_hash(name, node));
+  return d;
+}
+
+void ZoneDigest::update(const Name& owner, const Node* before, const Node* after) {
+  if (before != nullptr) subtract(node_hash(owner, *before));
+  if (after != nullptr) add(node_hash(owner, *after));
+}
+
+void ZoneDigest::add(const std::array<std::uint8_t, 32>& h) {
+  unsigned carry = 0;
+  for (int i = 31; i >= 0; --i) {
+    unsigned v = unsigned{m_sum[static_cast<std::size_t>(i)]} + h[static_cast<std::size_t>(i)] + carry;
+    m_sum[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xff);
+    carry = v >> 8;
+  }
+}
+
+void ZoneDigest::subtract(const std::array<std::uint8_t, 32>& h) {
+  int borrow = 0;
+  for (int i = 31; i >= 0; --i) {
+    int v = int{m_sum[static_cast<std::size_t>(i)]} - h[static_cast<std::size_t>(i)] - borrow;
+    borrow = v < 0 ? 1 : 0;
+    m_sum[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xff);
+  }
+}
+
+std::string ZoneDigest::hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (auto b : m_sum) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+}  // namespace rootgov::zone
