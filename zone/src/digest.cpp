@@ -12,7 +12,7 @@ namespace {
 
 bool excluded(RrType t) {
   return t == rrtype::kRrsig || t == rrtype::kNsec || t == rrtype::kNsec3 || t == rrtype::kNsec3param ||
-         t == rrtype::kZonemd;
+         t == rrtype::kZonemd || t == rrtype::kDnskey;
 }
 
 struct MdCtxDeleter {

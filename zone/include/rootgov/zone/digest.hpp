@@ -4,7 +4,7 @@
 // reproduce it. A full hash of a 1,000,000-TLD zone per change would make each change cost as
 // much as the zone, so the digest is a sum: every node's data (owner and RRsets except the
 // DNSSEC records RRSIG, NSEC, NSEC3, NSEC3PARAM and ZONEMD, which depend on keys) is hashed
-// with SHA-256, read as a 256-bit integer, and the node hashes are added modulo 2^256. A
+// with SHA-256 (DNSKEY excluded too: the signer owns it), read as a 256-bit integer, and the node hashes are added modulo 2^256. A
 // change updates the sum for the names it touched. This is a consistency check for replay,
 // not a commitment against an adversary who chooses zone contents; ZONEMD (RFC 8976) is the
 // cryptographic digest of a published zone.
