@@ -60,10 +60,12 @@ class ActorKey {
 
  private:
   ActorId m_actor;
-  std::string m_seed;  // 32 raw bytes
+  std::string m_seed;    // 32 raw bytes
+  std::string m_public;  // 32 raw bytes, derived from m_seed
 };
 
-/// Verifies an Ed25519 signature with a base64 public key as stored in the registry.
+/// Verifies an Ed25519 signature (the 64 raw bytes ActorKey::sign returns) with a base64 public
+/// key as stored in the registry. False for a malformed key or signature too.
 bool verify_signature(std::string_view public_key_b64, std::string_view message, std::string_view signature);
 
 /// The default actor set: the world of 2005 onward (DESIGN.md section 4), without keys.

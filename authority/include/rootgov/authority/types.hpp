@@ -50,6 +50,9 @@ enum class TldClass { cc, g, root };
 std::string_view to_string(TldClass c);  // "cc", "g", "root"
 /// ASCII two-letter labels and IDN ccTLDs ("xn--" labels listed as cc in the registry) are cc.
 TldClass classify_tld(std::string_view tld);
+/// The ISO 3166-1 alpha-2 code (lowercase) of a ccTLD's country or territory: "br" for "br",
+/// "gb" for "uk", "ru" for "xn--p1ai"; "" for gTLDs and the root.
+std::string country_of_tld(std::string_view tld);
 
 /// What the root-update kind changes, for root-level requests.
 enum class RootTarget { none, root_ns, dnskey, soa_timers };

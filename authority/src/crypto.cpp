@@ -1,0 +1,155 @@
+// crypto.cpp - the Botan 2 facade declared in crypto.hpp.
+#include "crypto.hpp"
+
+#include <stdexcept>
+
+#include <botan/base64.h>
+#include <botan/ed25519.h>
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/pubkey.h>
+#include <botan/system_rng.h>
+
+namespace rootgov::authority::crypto {
+
+namespace {
+
+const std::uint8_t* bytes_of(std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); }
+
+std::string to_string(const std::uint8_t* data, std::size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+}  // namespace
+
+struct Sha256::Impl {
+  std::unique_ptr<Botan::HashFunction> hash = Botan::HashFunction::create_or_throw("SHA-256");
+};
+
+Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {}
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data) { m_impl->hash->update(bytes_of(data), data.size()); }
+void Sha256::update(std::span<const std::uint8_t> data) { m_impl->hash->update(data.data(), data.size()); }
+void Sha256::update(std::uint8_t byte) { m_impl->hash->update(byte); }
+
+Sha256Digest Sha256::finish() {
+  Sha256Digest out{};
+  m_impl->hash->final(out.data());
+  return out;
+}
+
+Sha256Digest sha256(std::string_view data) {
+  thread_local Sha256 hasher;
+  hasher.update(data);
+  return hasher.finish();
+}
+
+std::string base64_encode(std::string_view bytes) { return Botan::base64_encode(bytes_of(bytes), bytes.size()); }
+
+Result<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return fail(Errc::invalid_input, "invalid base64: length is not a multiple of 4");
+  }
+  std::string out;
+  try {
+    auto decoded = Botan::base64_decode(text.data(), text.size(), /*ignore_ws=*/false);
+    out = to_string(decoded.data(), decoded.size());
+  } catch (const std::exception& e) {
+    return fail(Errc::invalid_input, std::string("invalid base64: ") + e.what());
+  }
+  // Only the canonical encoding is accepted, so that one value has one text form.
+  if (base64_encode(out) != text) {
+    return fail(Errc::invalid_input, "invalid base64: not in canonical form");
+  }
+  return out;
+}
+
+std::string hex_encode(std::string_view bytes) { return Botan::hex_encode(bytes_of(bytes), bytes.size(), false); }
+
+Result<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0) {
+    return fail(Errc::invalid_input, "invalid hex: odd length");
+  }
+  for (char c : text) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!ok) {
+      return fail(Errc::invalid_input, "invalid hex: unexpected character");
+    }
+  }
+  auto decoded = Botan::hex_decode(text.data(), text.size(), false);
+  return to_string(decoded.data(), decoded.size());
+}
+
+std::string random_bytes(std::size_t count) {
+  std::string out(count, '\0');
+  Botan::system_rng().randomize(reinterpret_cast<std::uint8_t*>(out.data()), out.size());
+  return out;
+}
+
+namespace {
+
+Botan::Ed25519_PrivateKey private_key_from_seed(std::string_view seed) {
+  if (seed.size() != kEd25519SeedSize) {
+    throw std::invalid_argument("ed25519 seed must be 32 bytes");
+  }
+  Botan::secure_vector<std::uint8_t> secret(bytes_of(seed), bytes_of(seed) + seed.size());
+  return Botan::Ed25519_PrivateKey(secret);
+}
+
+}  // namespace
+
+std::string ed25519_public_key(std::string_view seed) {
+  auto key = private_key_from_seed(seed);
+  const auto& pub = key.get_public_key();
+  return to_string(pub.data(), pub.size());
+}
+
+std::string ed25519_sign(std::string_view seed, std::string_view message) {
+  auto key = private_key_from_seed(seed);
+  // Ed25519 signing is deterministic (RFC 8032 section 5.1.6); the RNG is not consulted.
+  Botan::PK_Signer signer(key, Botan::system_rng(), "Pure");
+  auto sig = signer.sign_message(bytes_of(message), message.size(), Botan::system_rng());
+  return to_string(sig.data(), sig.size());
+}
+
+bool ed25519_verify(std::string_view public_key, std::string_view message, std::string_view signature) {
+  if (public_key.size() != kEd25519PublicKeySize || signature.size() != kEd25519SignatureSize) {
+    return false;
+  }
+  try {
+    Botan::Ed25519_PublicKey key(bytes_of(public_key), public_key.size());
+    Botan::PK_Verifier verifier(key, "Pure");
+    return verifier.verify_message(bytes_of(message), message.size(), bytes_of(signature), signature.size());
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+namespace {
+
+constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
+  std::array<std::uint32_t, 256> table{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k) {
+      c = (c & 1U) ? (0x82F63B78U ^ (c >> 1)) : (c >> 1);
+    }
+    table[i] = c;
+  }
+  return table;
+}
+
+constexpr auto kCrc32cTable = make_crc32c_table();
+
+}  // namespace
+
+std::uint32_t crc32c(std::string_view data, std::uint32_t crc) {
+  crc = ~crc;
+  for (unsigned char byte : data) {
+    crc = kCrc32cTable[(crc ^ byte) & 0xFFU] ^ (crc >> 8);
+  }
+  return ~crc;
+}
+
+}  // namespace rootgov::authority::crypto

@@ -1,0 +1,68 @@
+// crypto.hpp (internal) - the one place authority code reaches Botan: SHA-256, Ed25519,
+// base64/hex and the system RNG. Byte strings are std::string holding raw bytes; no Botan type
+// leaves this facade (STYLE.md convention 4).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <rootgov/common/result.hpp>
+
+namespace rootgov::authority::crypto {
+
+inline constexpr std::size_t kSha256Size = 32;
+inline constexpr std::size_t kEd25519SeedSize = 32;
+inline constexpr std::size_t kEd25519PublicKeySize = 32;
+inline constexpr std::size_t kEd25519SignatureSize = 64;
+
+using Sha256Digest = std::array<std::uint8_t, kSha256Size>;
+
+/// SHA-256 of `data` (FIPS 180-4).
+Sha256Digest sha256(std::string_view data);
+
+/// Incremental SHA-256; one instance per thread (not thread-safe).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void update(std::string_view data);
+  void update(std::span<const std::uint8_t> data);
+  void update(std::uint8_t byte);
+  /// Returns the digest and resets the state for the next message.
+  Sha256Digest finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// Standard base64 (RFC 4648 section 4) with padding.
+std::string base64_encode(std::string_view bytes);
+/// Decodes canonical padded base64 only; anything else (whitespace, missing padding, non-zero
+/// trailing bits) is an error.
+Result<std::string> base64_decode(std::string_view text);
+/// Lowercase hex.
+std::string hex_encode(std::string_view bytes);
+Result<std::string> hex_decode(std::string_view text);
+
+/// `count` bytes from the operating system's RNG (getrandom). Throws if the OS RNG fails.
+std::string random_bytes(std::size_t count);
+
+/// Ed25519 (RFC 8032, "pure" variant). Keys are raw bytes: 32-byte seed, 32-byte public key.
+std::string ed25519_public_key(std::string_view seed);
+/// 64-byte signature over `message` with the key derived from `seed`.
+std::string ed25519_sign(std::string_view seed, std::string_view message);
+/// False for a malformed key or signature as well as for a wrong one.
+bool ed25519_verify(std::string_view public_key, std::string_view message, std::string_view signature);
+
+/// CRC-32C (Castagnoli, as in iSCSI/ext4), used to frame journal records.
+std::uint32_t crc32c(std::string_view data, std::uint32_t crc = 0);
+
+}  // namespace rootgov::authority::crypto

@@ -1,0 +1,326 @@
+// json.cpp - Json parsing (Boost.JSON's SAX parser, so duplicates and floats are caught while
+// reading) and the canonical RFC 8785 writer.
+#include <rootgov/authority/json.hpp>
+
+#include <algorithm>
+#include <limits>
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <fmt/format.h>
+
+namespace rootgov::authority {
+
+void Json::set_unsigned(std::uint64_t u) {
+  if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    m_value = static_cast<std::int64_t>(u);
+  } else {
+    m_value = u;
+  }
+}
+
+Json::Kind Json::kind() const {
+  switch (m_value.index()) {
+    case 0: return Kind::null;
+    case 1: return Kind::boolean;
+    case 2:
+    case 3: return Kind::integer;
+    case 4: return Kind::string;
+    case 5: return Kind::array;
+    default: return Kind::object;
+  }
+}
+
+std::optional<bool> Json::as_bool() const {
+  if (auto p = std::get_if<bool>(&m_value)) return *p;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Json::as_int64() const {
+  if (auto p = std::get_if<std::int64_t>(&m_value)) return *p;
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> Json::as_uint64() const {
+  if (auto p = std::get_if<std::int64_t>(&m_value); p && *p >= 0) return static_cast<std::uint64_t>(*p);
+  if (auto p = std::get_if<std::uint64_t>(&m_value)) return *p;
+  return std::nullopt;
+}
+
+const std::string* Json::as_string() const { return std::get_if<std::string>(&m_value); }
+const Json::Array* Json::as_array() const { return std::get_if<Array>(&m_value); }
+const Json::Object* Json::as_object() const { return std::get_if<Object>(&m_value); }
+Json::Array* Json::as_array() { return std::get_if<Array>(&m_value); }
+Json::Object* Json::as_object() { return std::get_if<Object>(&m_value); }
+
+const Json* Json::find(std::string_view key) const {
+  const Object* obj = as_object();
+  if (obj == nullptr) return nullptr;
+  auto it = obj->find(key);
+  return it == obj->end() ? nullptr : &it->second;
+}
+
+Json& Json::operator[](std::string_view key) {
+  if (is_null()) m_value = Object{};
+  Object& obj = std::get<Object>(m_value);
+  auto it = obj.find(key);
+  if (it == obj.end()) it = obj.emplace(std::string(key), Json{}).first;
+  return it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical writer
+
+namespace {
+
+/// UTF-16 code units of a valid UTF-8 string (RFC 8785 section 3.2.3 sorts by these).
+std::u16string utf16_units(std::string_view s) {
+  std::u16string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto b0 = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = 0;
+    std::size_t len = 1;
+    if (b0 < 0x80) {
+      cp = b0;
+    } else if ((b0 & 0xE0) == 0xC0) {
+      cp = b0 & 0x1FU;
+      len = 2;
+    } else if ((b0 & 0xF0) == 0xE0) {
+      cp = b0 & 0x0FU;
+      len = 3;
+    } else {
+      cp = b0 & 0x07U;
+      len = 4;
+    }
+    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out.push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+    } else {
+      out.push_back(static_cast<char16_t>(cp));
+    }
+    i += len;
+  }
+  return out;
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+void write_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+namespace detail {
+
+struct CanonicalWriter {
+  std::string& out;
+
+  void operator()(std::nullptr_t) const { out += "null"; }
+  void operator()(bool b) const { out += b ? "true" : "false"; }
+  void operator()(std::int64_t i) const { out += std::to_string(i); }
+  void operator()(std::uint64_t u) const { out += std::to_string(u); }
+  void operator()(const std::string& s) const { write_string(out, s); }
+  void operator()(const Json::Array& a) const {
+    out.push_back('[');
+    bool first = true;
+    for (const Json& v : a) {
+      if (!first) out.push_back(',');
+      first = false;
+      out += v.canonical();
+    }
+    out.push_back(']');
+  }
+  void operator()(const Json::Object& o) const {
+    std::vector<const Json::Object::value_type*> members;
+    members.reserve(o.size());
+    bool all_ascii = true;
+    for (const auto& m : o) {
+      members.push_back(&m);
+      all_ascii = all_ascii && is_ascii(m.first);
+    }
+    // std::map already orders by bytes, which equals UTF-16 order for ASCII names.
+    if (!all_ascii) {
+      std::stable_sort(members.begin(), members.end(),
+                       [](const auto* a, const auto* b) { return utf16_units(a->first) < utf16_units(b->first); });
+    }
+    out.push_back('{');
+    bool first = true;
+    for (const auto* m : members) {
+      if (!first) out.push_back(',');
+      first = false;
+      write_string(out, m->first);
+      out.push_back(':');
+      out += m->second.canonical();
+    }
+    out.push_back('}');
+  }
+};
+
+}  // namespace detail
+
+std::string Json::canonical() const {
+  std::string out;
+  std::visit(detail::CanonicalWriter{out}, m_value);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser: a Boost.JSON SAX handler that builds Json values on a stack.
+
+namespace {
+
+class Builder {
+ public:
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  std::string error;  // our own reason, when a callback refused
+  Json result;
+
+  bool on_document_begin(boost::json::error_code&) { return true; }
+  bool on_document_end(boost::json::error_code&) { return true; }
+
+  bool on_array_begin(boost::json::error_code&) {
+    m_stack.emplace_back().value = Json(Json::Array{});
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::json::error_code& ec) { return close(ec); }
+  bool on_object_begin(boost::json::error_code&) {
+    m_stack.emplace_back().value = Json(Json::Object{});
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::json::error_code& ec) { return close(ec); }
+
+  bool on_string_part(boost::json::string_view s, std::size_t, boost::json::error_code&) {
+    m_text.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
+    m_text.append(s.data(), s.size());
+    Json v(std::move(m_text));
+    m_text.clear();
+    return emit(std::move(v), ec);
+  }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code&) {
+    m_text.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
+    m_text.append(s.data(), s.size());
+    Frame& top = m_stack.back();
+    if (top.value.as_object()->contains(m_text)) {
+      error = fmt::format("duplicate member name \"{}\"", m_text);
+      ec = boost::json::error::syntax;
+      return false;
+    }
+    top.key = std::move(m_text);
+    m_text.clear();
+    return true;
+  }
+  bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_int64(std::int64_t i, boost::json::string_view, boost::json::error_code& ec) { return emit(Json(i), ec); }
+  bool on_uint64(std::uint64_t u, boost::json::string_view, boost::json::error_code& ec) {
+    return emit(Json(u), ec);
+  }
+  bool on_double(double, boost::json::string_view s, boost::json::error_code& ec) {
+    error = fmt::format("number {} is not an integer (fractions and exponents are not allowed)",
+                        std::string_view(s.data(), s.size()));
+    ec = boost::json::error::syntax;
+    return false;
+  }
+  bool on_bool(bool b, boost::json::error_code& ec) { return emit(Json(b), ec); }
+  bool on_null(boost::json::error_code& ec) { return emit(Json(nullptr), ec); }
+  bool on_comment_part(boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
+
+ private:
+  struct Frame {
+    Json value;
+    std::string key;
+  };
+
+  bool emit(Json v, boost::json::error_code&) {
+    if (m_stack.empty()) {
+      result = std::move(v);
+      return true;
+    }
+    Frame& top = m_stack.back();
+    if (auto* arr = top.value.as_array()) {
+      arr->push_back(std::move(v));
+    } else {
+      top.value.as_object()->emplace(std::move(top.key), std::move(v));
+      top.key.clear();
+    }
+    return true;
+  }
+
+  bool close(boost::json::error_code& ec) {
+    Json v = std::move(m_stack.back().value);
+    m_stack.pop_back();
+    return emit(std::move(v), ec);
+  }
+
+  std::vector<Frame> m_stack;
+  std::string m_text;
+};
+
+}  // namespace
+
+Result<Json> Json::parse(std::string_view text, const Limits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return fail(Errc::invalid_input,
+                fmt::format("JSON text of {} bytes exceeds the limit of {} bytes", text.size(), limits.max_bytes));
+  }
+  boost::json::parse_options options;
+  options.max_depth = limits.max_depth;
+  boost::json::basic_parser<Builder> parser(options);
+  boost::json::error_code ec;
+  std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  if (ec) {
+    std::string why = parser.handler().error.empty() ? ec.message() : parser.handler().error;
+    return fail(Errc::invalid_input, fmt::format("invalid JSON at byte {}: {}", used, why));
+  }
+  if (used != text.size()) {
+    return fail(Errc::invalid_input, fmt::format("invalid JSON at byte {}: unexpected data after the value", used));
+  }
+  return std::move(parser.handler().result);
+}
+
+Result<std::string> canonicalize_json(std::string_view text) {
+  auto value = Json::parse(text);
+  if (!value) return std::unexpected(value.error());
+  return value->canonical();
+}
+
+}  // namespace rootgov::authority

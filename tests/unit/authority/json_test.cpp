@@ -1,0 +1,98 @@
+#include <rootgov/authority/json.hpp>
+
+#include <gtest/gtest.h>
+
+namespace rootgov::authority {
+namespace {
+
+std::string canon(std::string_view text) {
+  auto r = canonicalize_json(text);
+  EXPECT_TRUE(r.has_value()) << text << ": " << (r ? "" : r.error().message);
+  return r ? *r : std::string();
+}
+
+TEST(CanonicalJson, SortsKeysAndDropsWhitespace) {
+  EXPECT_EQ(canon(R"( { "b" : 1 , "a" : [ true , false , null ] } )"), R"({"a":[true,false,null],"b":1})");
+  EXPECT_EQ(canon(R"({"z":{"y":2,"x":1},"a":"s"})"), R"({"a":"s","z":{"x":1,"y":2}})");
+  EXPECT_EQ(canon("[]"), "[]");
+  EXPECT_EQ(canon("{}"), "{}");
+  EXPECT_EQ(canon("\"x\""), "\"x\"");
+  EXPECT_EQ(canon("-0"), "0");
+  EXPECT_EQ(canon("18446744073709551615"), "18446744073709551615");
+  EXPECT_EQ(canon("-9223372036854775808"), "-9223372036854775808");
+}
+
+TEST(CanonicalJson, MinimalEscaping) {
+  // RFC 8785 3.2.2.2: only '"', '\\' and controls are escaped; '/', DEL and non-ASCII are literal.
+  EXPECT_EQ(canon(R"("\u0041\/\u00e9\u20ac\ud83d\ude00")"), "\"A/\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+  EXPECT_EQ(canon(R"("\b\t\n\f\r\"\\")"), R"("\b\t\n\f\r\"\\")");
+  EXPECT_EQ(canon(R"("\u0001\u001f\u007f")"), "\"\\u0001\\u001f\x7f\"");
+}
+
+TEST(CanonicalJson, SortsByUtf16CodeUnits) {
+  // U+1F600 (surrogates D83D DE00) sorts before U+FB01 in UTF-16, after it in UTF-8 bytes.
+  std::string text = "{\"\xEF\xAC\x81\":1,\"\xF0\x9F\x98\x80\":2,\"a\":3}";
+  EXPECT_EQ(canon(text), "{\"a\":3,\"\xF0\x9F\x98\x80\":2,\"\xEF\xAC\x81\":1}");
+}
+
+TEST(CanonicalJson, Rfc8785SortingExample) {
+  // The member names of RFC 8785 section 3.2.3's sorting example, in the order it gives.
+  std::string text =
+      "{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew Letter Dalet With Dagesh\","
+      "\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji: Grinning Face\",\"\\u0080\":\"Control\","
+      "\"\\u00f6\":\"Latin Small Letter O With Diaeresis\"}";
+  std::string expected =
+      "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xC2\x80\":\"Control\","
+      "\"\xC3\xB6\":\"Latin Small Letter O With Diaeresis\",\"\xE2\x82\xAC\":\"Euro Sign\","
+      "\"\xF0\x9F\x98\x80\":\"Emoji: Grinning Face\",\"\xEF\xAC\xB3\":\"Hebrew Letter Dalet With Dagesh\"}";
+  EXPECT_EQ(canon(text), expected);
+}
+
+TEST(CanonicalJson, IsIdempotentAndOrderIndependent) {
+  std::string a = canon(R"({"seq":7,"actor":"gov.br","body":{"tld":"br","ns":["a.dns.br","b.dns.br"]}})");
+  std::string b = canon(R"({"body":{"ns":["a.dns.br","b.dns.br"],"tld":"br"},"seq":7,"actor":"gov.br"})");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(canon(a), a);
+}
+
+TEST(CanonicalJson, RefusesFloatsDuplicatesAndJunk) {
+  for (const char* bad : {"1.0", "1e3", "[0.5]", R"({"a":1,"a":2})", "", "{", "[1,]", "{\"a\":1} x", "// c\n1",
+                          "\"\xFF\"", "NaN", "01"}) {
+    auto r = Json::parse(bad);
+    EXPECT_FALSE(r.has_value()) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().code, Errc::invalid_input);
+    }
+  }
+  auto dup = Json::parse(R"({"a":1,"a":2})");
+  ASSERT_FALSE(dup);
+  EXPECT_NE(dup.error().message.find("duplicate member name \"a\""), std::string::npos) << dup.error().message;
+}
+
+TEST(CanonicalJson, EnforcesLimits) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(Json::parse(deep));
+  Json::Limits small;
+  small.max_bytes = 4;
+  EXPECT_FALSE(Json::parse("[1,2,3]", small));
+}
+
+TEST(Json, BuildsAndReads) {
+  Json j;
+  j["seq"] = Json(std::uint64_t{42});
+  j["name"] = Json("gov.br");
+  j["list"] = Json(Json::Array{Json(1), Json(true), Json(nullptr)});
+  EXPECT_EQ(j.canonical(), R"({"list":[1,true,null],"name":"gov.br","seq":42})");
+  EXPECT_EQ(j.find("seq")->as_uint64(), 42U);
+  EXPECT_EQ(*j.find("name")->as_string(), "gov.br");
+  EXPECT_EQ(j.find("missing"), nullptr);
+  EXPECT_FALSE(j.find("name")->as_int64());
+  EXPECT_EQ(Json(std::uint64_t{5}), Json(5));
+  auto parsed = Json::parse(j.canonical());
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(*parsed, j);
+}
+
+}  // namespace
+}  // namespace rootgov::authority

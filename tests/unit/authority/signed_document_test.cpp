@@ -1,0 +1,180 @@
+#include <rootgov/authority/signed_document.hpp>
+
+#include <gtest/gtest.h>
+
+namespace rootgov::authority {
+namespace {
+
+struct Fixture {
+  ActorKey key = ActorKey::generate("manager.br");
+  ActorKey other = ActorKey::generate("gov.br");
+  ActorRegistry registry;
+
+  Fixture() {
+    Actor m{"manager.br", "NIC.br", {"tld-manager"}, {}, "", "br", {"br"}, key.public_key()};
+    Actor g{"gov.br", "Brazil", {"government"}, {"gac"}, "latin-america", "br", {}, other.public_key()};
+    EXPECT_TRUE(registry.add(m));
+    EXPECT_TRUE(registry.add(g));
+  }
+
+  Document document(std::uint64_t seq = 1) const {
+    Document d;
+    d.type = DocumentType::submit;
+    d.actor = "manager.br";
+    d.time = *parse_time("2005-11-18T10:00:00Z");
+    d.seq = seq;
+    d.body["kind"] = Json("ns-update");
+    d.body["tld"] = Json("br");
+    d.body["ns"] = Json(Json::Array{Json("a.dns.br"), Json("b.dns.br")});
+    return d;
+  }
+};
+
+TEST(SignedDocument, CanonicalBytesAreStable) {
+  Fixture f;
+  EXPECT_EQ(f.document().canonical(),
+            R"({"actor":"manager.br","body":{"kind":"ns-update","ns":["a.dns.br","b.dns.br"],"tld":"br"},)"
+            R"("seq":1,"time":"2005-11-18T10:00:00Z","type":"submit"})");
+}
+
+TEST(SignedDocument, SignParseVerify) {
+  Fixture f;
+  auto signed_doc = SignedDocument::sign(f.document(), f.key);
+  ASSERT_TRUE(signed_doc) << signed_doc.error().message;
+  EXPECT_TRUE(signed_doc->verify(f.registry));
+  EXPECT_EQ(signed_doc->digest().size(), 64U);
+
+  // The wire form parses back, even re-ordered and with whitespace.
+  std::string wire = signed_doc->to_wire();
+  auto parsed = SignedDocument::parse(wire);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_TRUE(parsed->verify(f.registry));
+  EXPECT_EQ(parsed->canonical(), signed_doc->canonical());
+  EXPECT_EQ(parsed->document().seq, 1U);
+  EXPECT_EQ(parsed->document().type, DocumentType::submit);
+  EXPECT_EQ(*parsed->document().body.find("tld")->as_string(), "br");
+
+  std::string spaced = "{ \"signature\" : \"" + signed_doc->signature() + "\", \"document\" : " +
+                       R"({ "type":"submit", "time":"2005-11-18T10:00:00Z", "seq": 1, "actor": "manager.br", )"
+                       R"("body": { "tld":"br", "ns":["a.dns.br","b.dns.br"], "kind":"ns-update" } } })";
+  auto reparsed = SignedDocument::parse(spaced);
+  ASSERT_TRUE(reparsed) << reparsed.error().message;
+  EXPECT_TRUE(reparsed->verify(f.registry));
+}
+
+TEST(SignedDocument, TamperingIsDetected) {
+  Fixture f;
+  auto signed_doc = SignedDocument::sign(f.document(), f.key);
+  ASSERT_TRUE(signed_doc);
+  std::string wire = signed_doc->to_wire();
+  // Change a value: the signature no longer matches.
+  for (auto [from, to] : {std::pair{"b.dns.br", "x.dns.br"}, std::pair{"\"seq\":1", "\"seq\":2"},
+                          std::pair{"10:00:00", "10:00:01"}, std::pair{"ns-update", "ds-update"}}) {
+    std::string t = wire;
+    auto pos = t.find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    t.replace(pos, std::string_view(from).size(), to);
+    auto parsed = SignedDocument::parse(t);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    auto ok = parsed->verify(f.registry);
+    ASSERT_FALSE(ok) << from;
+    EXPECT_EQ(ok.error().code, Errc::unauthorized);
+    EXPECT_NE(ok.error().message.find("bad signature"), std::string::npos) << ok.error().message;
+  }
+  // Claiming to be another actor fails too.
+  {
+    std::string t = wire;
+    t.replace(t.find("manager.br"), 10, "gov.br");
+    auto parsed = SignedDocument::parse(t);
+    ASSERT_TRUE(parsed);
+    EXPECT_FALSE(parsed->verify(f.registry));
+  }
+  // A flipped signature byte.
+  {
+    std::string sig = signed_doc->signature();
+    sig[5] = sig[5] == 'A' ? 'B' : 'A';
+    Json j = signed_doc->to_json();
+    j["signature"] = Json(sig);
+    auto parsed = SignedDocument::from_json(j);
+    ASSERT_TRUE(parsed);
+    EXPECT_FALSE(parsed->verify(f.registry));
+  }
+}
+
+TEST(SignedDocument, UnknownActorAndMissingKey) {
+  Fixture f;
+  ActorKey stranger = ActorKey::generate("stranger");
+  Document d = f.document();
+  d.actor = "stranger";
+  auto doc = SignedDocument::sign(d, stranger);
+  ASSERT_TRUE(doc);
+  auto ok = doc->verify(f.registry);
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().code, Errc::unauthorized);
+  EXPECT_NE(ok.error().message.find("unknown actor 'stranger'"), std::string::npos);
+
+  ActorRegistry keyless;
+  ASSERT_TRUE(keyless.add(Actor{"manager.br", "x", {"tld-manager"}, {}, "", "", {}, ""}));
+  auto mine = SignedDocument::sign(f.document(), f.key);
+  auto r = mine->verify(keyless);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unauthorized);
+}
+
+TEST(SignedDocument, SignRefusesWrongKeyAndBadDocuments) {
+  Fixture f;
+  EXPECT_FALSE(SignedDocument::sign(f.document(), f.other));
+  EXPECT_FALSE(SignedDocument::sign(f.document(0), f.key));
+  Document d = f.document();
+  d.body = Json(1);
+  EXPECT_FALSE(SignedDocument::sign(d, f.key));
+}
+
+TEST(SignedDocument, ParseRefusesMalformed) {
+  Fixture f;
+  auto good = SignedDocument::sign(f.document(), f.key)->to_json();
+  auto with = [&](auto mutate) {
+    Json j = good;
+    mutate(j);
+    return SignedDocument::from_json(j);
+  };
+  EXPECT_FALSE(with([](Json& j) { j["extra"] = Json(1); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["type"] = Json("vote"); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["time"] = Json("2005-11-18"); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["seq"] = Json(-1); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["seq"] = Json("1"); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["actor"] = Json("Not Valid"); }));
+  EXPECT_FALSE(with([](Json& j) { j["document"]["nonce"] = Json(1); }));
+  EXPECT_FALSE(with([](Json& j) { j["signature"] = Json(5); }));
+  EXPECT_FALSE(SignedDocument::parse("not json"));
+  EXPECT_FALSE(SignedDocument::parse(R"({"document":{},"signature":"x"})"));
+  for (DocumentType t : {DocumentType::submit, DocumentType::ballot, DocumentType::withdraw, DocumentType::admin}) {
+    EXPECT_EQ(document_type_from_string(to_string(t)), t);
+  }
+}
+
+TEST(ReplayGuard, RefusesReplaysAndStaleSequenceNumbers) {
+  Fixture f;
+  ReplayGuard guard;
+  EXPECT_EQ(guard.next_seq("manager.br"), 1U);
+  auto d1 = SignedDocument::sign(f.document(1), f.key);
+  auto d5 = SignedDocument::sign(f.document(5), f.key);
+  auto d3 = SignedDocument::sign(f.document(3), f.key);
+  ASSERT_TRUE(guard.check_and_accept(d1->document()));
+  auto replay = guard.check_and_accept(d1->document());
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().code, Errc::unauthorized);
+  EXPECT_NE(replay.error().message.find("replayed"), std::string::npos);
+  ASSERT_TRUE(guard.check_and_accept(d5->document()));  // gaps are allowed
+  EXPECT_FALSE(guard.check_and_accept(d3->document()));  // going back is not
+  EXPECT_EQ(guard.last_seq("manager.br"), 5U);
+  EXPECT_EQ(guard.next_seq("manager.br"), 6U);
+  // Sequence numbers are per actor.
+  Document g = f.document(1);
+  g.actor = "gov.br";
+  EXPECT_TRUE(guard.check_and_accept(g));
+  EXPECT_FALSE(guard.last_seq("nobody"));
+}
+
+}  // namespace
+}  // namespace rootgov::authority
