@@ -16,7 +16,6 @@
 #include <vector>
 
 #include <rootgov/authority/actors.hpp>
-#include <rootgov/authority/merkle.hpp>
 #include <rootgov/authority/policy.hpp>
 #include <rootgov/authority/request.hpp>
 #include <rootgov/authority/types.hpp>
@@ -56,6 +55,15 @@ struct Summary {
   std::size_t open_requests = 0;
   std::uint64_t log_size = 0;
   std::string zone_digest;
+};
+
+/// A signed tree head as published (JSON text) and its parts.
+struct TreeHead {
+  std::uint64_t size = 0;
+  std::string root_hex;
+  Timestamp time;
+  std::string signature_b64;
+  std::string json;
 };
 
 /// Something that happened, for live watchers (the daemon's event stream).
@@ -102,8 +110,7 @@ class Authority {
   std::uint64_t log_size() const;
   /// Audit-log entries [from, from+max) as JSON lines (without the newline).
   std::vector<std::string> log_entries(std::uint64_t from, std::uint64_t max) const;
-  /// The current signed tree head (signed on demand with the authority's key).
-  SignedTreeHead tree_head() const;
+  TreeHead tree_head() const;
   /// Inclusion proof of entry `index` in the tree of `size`: hashes in hex.
   Result<std::vector<std::string>> inclusion_proof(std::uint64_t index, std::uint64_t size) const;
   Result<std::vector<std::string>> consistency_proof(std::uint64_t first, std::uint64_t second) const;
