@@ -1,0 +1,72 @@
+// authority/src/audit_log.hpp - the audit log: JSON-lines entries, hash chain, Merkle tree and
+// durable journal (internal to the authority module; docs/design/audit-log.md).
+//
+// Each entry is one canonical JSON object on one line. Besides its own members it carries
+// "index" (its 0-based position) and "prev" (hex SHA-256 of the previous entry's line, "" for
+// the first), so an edit, deletion or reordering is pinned to the first entry where the chain
+// breaks. The journal stores the lines; the Merkle tree (RFC 9162) has one leaf per line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rootgov/authority/authority.hpp>
+#include <rootgov/authority/json.hpp>
+#include <rootgov/authority/merkle.hpp>
+
+namespace rootgov::authority {
+class Journal;
+}
+
+namespace rootgov::authority::detail {
+
+class AuditLog {
+ public:
+  AuditLog();
+  ~AuditLog();
+  AuditLog(AuditLog&&) noexcept;
+  AuditLog& operator=(AuditLog&&) noexcept;
+
+  /// Opens the journal at `path` (created when absent) and returns the stored lines; the log
+  /// itself stays empty until they are replayed. Without open() the log lives in memory.
+  Result<std::vector<std::string>> open(const std::filesystem::path& path);
+  bool persistent() const { return m_journal != nullptr; }
+
+  /// Replay: staged entries are compared with `expected` at their index instead of written.
+  void start_replay(const std::vector<std::string>* expected) { m_expected = expected; }
+  void end_replay() { m_expected = nullptr; }
+
+  std::uint64_t size() const { return m_lines.size(); }
+  std::uint64_t next_index() const { return m_lines.size() + m_staged.size(); }
+
+  /// Adds "index" and "prev" and keeps the entry for the next commit.
+  Result<void> stage(Json fields);
+  /// Writes the staged entries as one durable batch (or, in replay, checks each against the
+  /// expected line: a difference is an error naming the entry). Returns them as events.
+  Result<std::vector<Event>> commit();
+  /// Drops staged entries.
+  void discard();
+
+  const std::vector<std::string>& lines() const { return m_lines; }
+  const MerkleTree& tree() const { return m_tree; }
+  Result<std::vector<std::string>> inclusion_proof(std::uint64_t index, std::uint64_t size) const;
+  Result<std::vector<std::string>> consistency_proof(std::uint64_t first, std::uint64_t second) const;
+
+ private:
+  std::unique_ptr<Journal> m_journal;
+  std::vector<std::string> m_lines;
+  std::vector<std::string> m_staged;
+  std::vector<std::string> m_staged_types;
+  std::string m_last_hash;
+  std::string m_staged_hash;
+  MerkleTree m_tree;
+  const std::vector<std::string>* m_expected = nullptr;
+};
+
+/// Lowercase hex SHA-256.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace rootgov::authority::detail

@@ -1,0 +1,1008 @@
+// authority/src/authority.cpp - the request workflow, event-sourced over the audit log.
+//
+// Every mutation builds the audit-log entries it causes (the input entry that holds the
+// signed document, then the derived ones: checked, decided, implemented, published), appends
+// them to the journal in one durable batch, and only then reports success. Opening a state
+// directory replays the journal through the same code: each derived entry the replay builds
+// must equal, byte for byte, the entry the log holds (docs/design/workflow.md).
+#include <rootgov/authority/authority.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "audit_log.hpp"
+#include <rootgov/authority/signed_document.hpp>
+#include <rootgov/zone/change_set.hpp>
+#include <rootgov/zone/digest.hpp>
+#include <rootgov/zone/root_zone.hpp>
+
+#include "file_util.hpp"
+#include "zone_signing.hpp"
+
+namespace rootgov::authority {
+
+
+namespace {
+
+constexpr std::int64_t kSecondsPerDay = 86400;
+constexpr std::int64_t kSignatureRefresh = 7 * kSecondsPerDay;
+
+constexpr std::string_view kJournalFile = "journal";
+constexpr std::string_view kBaseZoneFile = "base.zone";
+constexpr std::string_view kAuthorityKeyFile = "authority.key";
+constexpr std::string_view kActorsFile = "actors.toml";
+constexpr std::string_view kZoneFile = "root.zone";
+constexpr std::string_view kTreeHeadFile = "sth.json";
+
+Result<std::string> read_file(const std::filesystem::path& p) { return files::read_file(p); }
+
+Result<void> write_file_durably(const std::filesystem::path& p, std::string_view data) {
+  return files::write_file_atomic(p, data, 0644, /*overwrite=*/true);
+}
+
+
+std::string yyyymmdd(Timestamp t) {
+  std::time_t tt = static_cast<std::time_t>(t.seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+Json to_array(const std::vector<std::string>& v) {
+  Json::Array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+// A string member of an object, or "" when absent or not a string.
+std::string field(const Json& object, std::string_view key) {
+  const Json* v = object.find(key);
+  const std::string* s = v != nullptr ? v->as_string() : nullptr;
+  return s != nullptr ? *s : std::string();
+}
+
+// Maps a request onto zone operations; an error names the bad field.
+Result<zone::ChangeSet> to_change_set(const ChangeRequest& c) {
+  auto ns_hosts = [&](const std::vector<NsSpec>& specs) -> Result<std::vector<zone::NsHost>> {
+    std::vector<zone::NsHost> out;
+    for (const auto& s : specs) {
+      auto name = zone::Name::parse(s.host);
+      if (!name) return fail(Errc::invalid_input, "name server '" + s.host + "': " + name.error().message);
+      out.push_back({*name, s.addresses});
+    }
+    return out;
+  };
+  auto ds_set = [&]() -> Result<std::vector<zone::DsData>> {
+    std::vector<zone::DsData> out;
+    for (const auto& d : c.ds) {
+      std::string text = std::to_string(d.key_tag) + " " + std::to_string(d.algorithm) + " " +
+                         std::to_string(d.digest_type) + " " + d.digest_hex;
+      auto ds = zone::parse_ds_text(text);
+      if (!ds) return fail(Errc::invalid_input, "DS '" + text + "' is not valid (digest must be hex)");
+      out.push_back(*ds);
+    }
+    return out;
+  };
+  zone::Name tld;
+  if (!c.tld.empty()) {
+    auto n = zone::Name::parse(c.tld + ".");
+    if (!n) return fail(Errc::invalid_input, "tld '" + c.tld + "': " + n.error().message);
+    tld = *n;
+  }
+  switch (c.kind) {
+    case ChangeKind::ns_update: {
+      if (c.ns.empty()) return fail(Errc::invalid_input, "an ns-update needs the full new NS set (--ns)");
+      auto ns = ns_hosts(c.ns);
+      if (!ns) return std::unexpected(ns.error());
+      return zone::ChangeSet::ns_update(tld, std::move(*ns));
+    }
+    case ChangeKind::ds_update: {
+      auto ds = ds_set();
+      if (!ds) return std::unexpected(ds.error());
+      return zone::ChangeSet::ds_update(tld, std::move(*ds));
+    }
+    case ChangeKind::delegate: {
+      if (c.ns.empty()) return fail(Errc::invalid_input, "a delegation needs an NS set (--ns)");
+      auto ns = ns_hosts(c.ns);
+      if (!ns) return std::unexpected(ns.error());
+      auto ds = ds_set();
+      if (!ds) return std::unexpected(ds.error());
+      return zone::ChangeSet::delegate(tld, std::move(*ns), std::move(*ds));
+    }
+    case ChangeKind::revoke:
+      return zone::ChangeSet::revoke(tld);
+    case ChangeKind::transfer: {
+      // A transfer changes the manager (registry data); an NS set given with it changes the zone too.
+      if (c.ns.empty()) return zone::ChangeSet{};
+      auto ns = ns_hosts(c.ns);
+      if (!ns) return std::unexpected(ns.error());
+      return zone::ChangeSet::ns_update(tld, std::move(*ns));
+    }
+    case ChangeKind::contact_update:
+      return zone::ChangeSet{};
+    case ChangeKind::root_update: {
+      zone::ChangeSet cs;
+      switch (c.root_target) {
+        case RootTarget::root_ns: {
+          if (c.ns.empty()) return fail(Errc::invalid_input, "a root-ns update needs the full new root NS set");
+          auto ns = ns_hosts(c.ns);
+          if (!ns) return std::unexpected(ns.error());
+          cs.operations.emplace_back(zone::op::SetRootNs{std::move(*ns)});
+          break;
+        }
+        case RootTarget::dnskey: {
+          if (c.dnskeys.empty()) return fail(Errc::invalid_input, "a dnskey update needs the new DNSKEY set");
+          zone::op::SetDnskeys op;
+          for (const auto& k : c.dnskeys) {
+            auto rd = zone::rdata_from_text(zone::rrtype::kDnskey, k);
+            if (!rd) return fail(Errc::invalid_input, rd.error().message);
+            op.dnskeys.push_back(std::move(*rd));
+          }
+          cs.operations.emplace_back(std::move(op));
+          break;
+        }
+        case RootTarget::soa_timers: {
+          zone::SoaTimers t;
+          if (c.soa_refresh) t.refresh = *c.soa_refresh;
+          if (c.soa_retry) t.retry = *c.soa_retry;
+          if (c.soa_expire) t.expire = *c.soa_expire;
+          if (c.soa_minimum) t.minimum = *c.soa_minimum;
+          cs.operations.emplace_back(zone::op::SetSoaTimers{t});
+          break;
+        }
+        case RootTarget::none:
+          return fail(Errc::invalid_input, "a root-update needs a target");
+      }
+      return cs;
+    }
+  }
+  return fail(Errc::internal, "unhandled change kind");
+}
+
+std::string join_findings(const zone::Findings& findings) {
+  std::string out;
+  for (const auto& f : findings) {
+    if (!out.empty()) out += "; ";
+    out += (f.severity == zone::Severity::error ? "error: " : "warning: ") + f.rule + ": " + f.message;
+  }
+  return out;
+}
+
+std::vector<std::string> finding_lines(const zone::Findings& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    out.push_back((f.severity == zone::Severity::error ? "error: " : "warning: ") + f.rule + ": " + f.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Authority::Impl {
+  AuthorityOptions opts;
+  ActorRegistry registry;
+  std::shared_ptr<const Policy> policy;
+  detail::AuditLog log;
+  std::optional<zone::RootZone> zone;
+  detail::ZoneSigner signer;
+  std::int64_t sign_epoch = 0;
+  zone::ZoneDigest digest;
+  mutable std::string zone_text_cache;
+  mutable bool zone_dirty = true;
+  std::map<RequestId, RequestInfo> requests;
+  std::map<ActorId, std::uint64_t> last_seq;
+  std::map<std::string, unsigned> ids_per_day;
+  Timestamp clock_now;
+  ClockMode mode = ClockMode::real;
+  std::function<void(const Event&)> listener;
+  bool replaying = false;
+  bool failed = false;
+  std::uint64_t since_snapshot = 0;
+
+  // ---- time ----
+  Timestamp current_time() const {
+    if (replaying || mode == ClockMode::simulated) return clock_now;
+    if (opts.real_clock) return opts.real_clock();
+    return Timestamp{std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()};
+  }
+
+  // ---- entries ----
+  // Builds an entry with the fields every entry has, in a fixed order.
+  Json entry(std::string_view event) {
+    Json o(Json::Object{});
+    o["event"] = event;
+    o["time"] = format_time(clock_now);
+    return o;
+  }
+
+  Result<void> emit(Json fields) { return log.stage(std::move(fields)); }
+
+  Result<void> commit() {
+    auto appended = log.commit();
+    if (!appended) {
+      if (!replaying) failed = true;
+      return std::unexpected(appended.error());
+    }
+    if (!replaying && listener) {
+      for (const auto& e : *appended) listener(e);
+    }
+    since_snapshot += appended->size();
+    return {};
+  }
+
+  // ---- requests ----
+  RequestId next_id() {
+    std::string day = yyyymmdd(clock_now);
+    unsigned n = ++ids_per_day[day];
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%03u", n);
+    return "ROOT-MGMT#" + day + buf;
+  }
+
+  std::vector<ActorId> affected_parties(const ChangeRequest& c, const zone::ChangeSet& cs) const {
+    std::set<ActorId> out;
+    if (!zone) return {};
+    for (const auto& op : cs.operations) {
+      const auto* set_ns = std::get_if<zone::op::SetNs>(&op);
+      if (set_ns == nullptr) continue;
+      for (const auto& host : set_ns->ns) {
+        if (host.addresses.empty()) continue;
+        auto existing = zone->host(host.name);
+        if (!existing) continue;
+        // Only a change of the host's addresses affects the other TLDs that use it.
+        std::vector<zone::Rdata> wanted;
+        for (const auto& a : host.addresses) {
+          if (auto rd = zone::address_from_text(a)) wanted.push_back(*rd);
+        }
+        std::vector<zone::Rdata> have = existing->v4;
+        have.insert(have.end(), existing->v6.begin(), existing->v6.end());
+        std::sort(wanted.begin(), wanted.end());
+        std::sort(have.begin(), have.end());
+        if (wanted == have) continue;
+        for (const auto& user : zone->tlds_using_host(host.name)) {
+          std::string t = user.tld_label();
+          if (t == c.tld) continue;
+          if (const Actor* m = registry.manager_of(t)) out.insert(m->id);
+        }
+      }
+    }
+    return {out.begin(), out.end()};
+  }
+
+  RequestView make_view(const RequestId& id, const ChangeRequest& c, const ActorId& requester,
+                        const zone::ChangeSet& cs) const {
+    RequestView v;
+    v.id = id;
+    v.kind = c.kind;
+    v.tld = c.tld;
+    v.tld_class = c.kind == ChangeKind::root_update ? TldClass::root : classify_tld(c.tld);
+    v.root_target = c.root_target;
+    v.requester = requester;
+    v.affected = affected_parties(c, cs);
+    if (v.tld_class == TldClass::cc && c.tld.size() == 2) v.country = c.tld;
+    v.submitted_at = clock_now;
+    return v;
+  }
+
+  // Checks a request against the zone as it is now; errors are refusals.
+  Result<zone::ChangeSet> validate(const ChangeRequest& c, zone::Findings* warnings) const {
+    auto cs = to_change_set(c);
+    if (!cs) return std::unexpected(cs.error());
+    if (c.kind != ChangeKind::root_update) {
+      auto tld = zone::Name::parse(c.tld + ".").value();
+      bool exists = zone->delegation(tld).has_value();
+      if (c.kind == ChangeKind::delegate && exists) {
+        return fail(Errc::conflict, "TLD '" + c.tld + "' already exists; use ns-update or ds-update to change it");
+      }
+      if (c.kind != ChangeKind::delegate && !exists) {
+        return fail(Errc::not_found, "no TLD '" + c.tld + "' in the root zone");
+      }
+    }
+    if (!cs->empty()) {
+      zone::Findings findings = zone->check(*cs);
+      if (zone::has_errors(findings)) {
+        return fail(Errc::invalid_input, "technical check failed: " + join_findings(findings));
+      }
+      if (warnings != nullptr) *warnings = std::move(findings);
+    }
+    return cs;
+  }
+
+  std::vector<Ballot> counted_ballots(const RequestInfo& r) const { return r.ballots; }
+
+  Result<void> evaluate(RequestInfo& r) {
+    r.decision = policy->evaluate(r.view, counted_ballots(r), clock_now, registry);
+    r.updated_at = clock_now;
+    switch (r.decision.outcome) {
+      case Outcome::pending:
+        return {};
+      case Outcome::rejected:
+      case Outcome::expired: {
+        r.state = r.decision.outcome == Outcome::rejected ? RequestState::rejected : RequestState::expired;
+        return emit_decided(r);
+      }
+      case Outcome::approved: {
+        r.state = RequestState::approved;
+        if (auto e = emit_decided(r); !e) return e;
+        return implement(r);
+      }
+    }
+    return {};
+  }
+
+  Result<void> emit_decided(RequestInfo& r) {
+    Json o = entry("decided");
+    o["request"] = r.id;
+    o["outcome"] = to_string(r.decision.outcome);
+    o["stage"] = r.decision.stage;
+    o["approvers"] = to_array(r.decision.approvers);
+    o["rules"] = to_array(r.decision.rules_applied);
+    o["explanation"] = r.decision.explanation;
+    r.log_indexes.push_back(log.next_index());
+    return emit(std::move(o));
+  }
+
+  Result<void> implement(RequestInfo& r) {
+    // Supplemental technical check: the zone may have changed since submission.
+    zone::Findings warnings;
+    auto cs = validate_for_implementation(r.change, &warnings);
+    if (!cs) {
+      r.state = RequestState::rejected;
+      r.findings.push_back("error: supplemental-check: " + cs.error().message);
+      Json o = entry("decided");
+      o["request"] = r.id;
+      o["outcome"] = "rejected";
+      o["stage"] = "supplemental-technical-check";
+      o["explanation"] = "rejected at implementation: " + cs.error().message;
+      r.decision.outcome = Outcome::rejected;
+      r.decision.explanation = "rejected at implementation: " + cs.error().message;
+      r.log_indexes.push_back(log.next_index());
+      return emit(std::move(o));
+    }
+    std::vector<std::string> changed;
+    if (r.change.kind == ChangeKind::transfer) apply_transfer(r);
+    if (!cs->empty()) {
+      auto applied = apply_to_zone(*cs);
+      if (!applied) {
+        r.state = RequestState::rejected;
+        r.decision.outcome = Outcome::rejected;
+        r.decision.explanation = "rejected at implementation: " + applied.error().message;
+        Json o = entry("decided");
+        o["request"] = r.id;
+        o["outcome"] = "rejected";
+        o["stage"] = "implementation";
+        o["explanation"] = r.decision.explanation;
+        r.log_indexes.push_back(log.next_index());
+        return emit(std::move(o));
+      }
+      changed = std::move(*applied);
+    }
+    r.state = RequestState::implemented;
+    r.serial = zone->soa().serial;
+    r.zone_digest = digest.hex();
+    Json o = entry("implemented");
+    o["request"] = r.id;
+    o["serial"] = *r.serial;
+    o["zone_digest"] = r.zone_digest;
+    o["changed"] = to_array(changed);
+    r.log_indexes.push_back(log.next_index());
+    if (auto e = emit(std::move(o)); !e) return e;
+    r.state = RequestState::published;
+    Json p = entry("published");
+    p["request"] = r.id;
+    p["serial"] = *r.serial;
+    r.log_indexes.push_back(log.next_index());
+    return emit(std::move(p));
+  }
+
+  Result<zone::ChangeSet> validate_for_implementation(const ChangeRequest& c, zone::Findings* warnings) const {
+    return validate(c, warnings);
+  }
+
+  void apply_transfer(const RequestInfo& r) {
+    if (const Actor* old = registry.manager_of(r.change.tld)) {
+      Actor a = *old;
+      std::erase(a.manages, r.change.tld);
+      (void)registry.add(std::move(a));
+    }
+    if (const Actor* fresh = registry.find(r.change.new_manager)) {
+      Actor a = *fresh;
+      if (std::find(a.manages.begin(), a.manages.end(), r.change.tld) == a.manages.end()) a.manages.push_back(r.change.tld);
+      (void)registry.add(std::move(a));
+    }
+  }
+
+  // Applies a change set to the zone, re-signs what changed, updates the digest. Returns the
+  // changed owner names.
+  Result<std::vector<std::string>> apply_to_zone(const zone::ChangeSet& cs) {
+    // Nodes the change can touch, kept to update the digest by difference.
+    std::map<zone::Name, std::optional<zone::Node>> before;
+    auto keep = [&](const zone::Name& n) {
+      if (before.contains(n)) return;
+      const zone::Node* node = zone->zone().node(n);
+      before[n] = node ? std::optional<zone::Node>(*node) : std::nullopt;
+    };
+    keep(zone::Name());
+    for (const auto& op : cs.operations) {
+      std::visit(
+          [&](const auto& o) {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, zone::op::SetNs> || std::is_same_v<T, zone::op::SetDs> ||
+                          std::is_same_v<T, zone::op::RemoveDelegation>) {
+              keep(o.tld);
+              if (auto d = zone->delegation(o.tld)) {
+                for (const auto& h : d->ns) keep(h);
+              }
+              if constexpr (std::is_same_v<T, zone::op::SetNs>) {
+                for (const auto& h : o.ns) keep(h.name);
+              }
+            } else if constexpr (std::is_same_v<T, zone::op::SetRootNs>) {
+              for (const auto& h : zone->root_ns()) keep(h);
+              for (const auto& h : o.ns) keep(h.name);
+            }
+          },
+          op);
+    }
+    std::int64_t today = clock_now.seconds / kSecondsPerDay;
+    auto applied = zone->apply(cs, today);
+    if (!applied) return fail(Errc::check_failed, join_findings(applied.error()));
+    std::vector<std::string> changed;
+    bool full_digest = false;
+    for (const auto& n : applied->changed_names) {
+      changed.push_back(n.to_string());
+      auto it = before.find(n);
+      if (it == before.end()) {
+        full_digest = true;
+        continue;
+      }
+      digest.update(n, it->second ? &*it->second : nullptr, zone->zone().node(n));
+    }
+    if (full_digest) digest = zone::ZoneDigest::of(zone->zone());
+    if (!replaying) {
+      auto signed_ok = signer.resign(*zone, applied->changed_names);
+      if (!signed_ok) return std::unexpected(signed_ok.error());
+    }
+    zone_dirty = true;
+    return changed;
+  }
+
+  // ---- inputs ----
+  Result<Receipt> handle_submit(const SignedDocument& doc) {
+    auto change = change_request_from_json(doc.document().body.canonical());
+    if (!change) return std::unexpected(change.error());
+    zone::Findings warnings;
+    auto cs = validate(*change, &warnings);
+    if (!cs) return std::unexpected(cs.error());
+    RequestId id = next_id();
+    RequestView view = make_view(id, *change, doc.document().actor, *cs);
+    if (auto allowed = policy->may_submit(view, registry); !allowed) {
+      --ids_per_day[yyyymmdd(clock_now)];
+      return fail(Errc::unauthorized, allowed.error().message);
+    }
+    last_seq[doc.document().actor] = doc.document().seq;
+    RequestInfo r;
+    r.id = id;
+    r.change = *change;
+    r.view = view;
+    r.state = RequestState::received;
+    r.updated_at = clock_now;
+    std::uint64_t input_index = log.next_index();
+    Json s = entry("submitted");
+    s["request"] = id;
+    s["document"] = doc.to_json();
+    s["tld_class"] = to_string(view.tld_class);
+    s["affected"] = to_array(view.affected);
+    r.log_indexes.push_back(input_index);
+    if (auto e = emit(std::move(s)); !e) return std::unexpected(e.error());
+    r.state = RequestState::technical_check;
+    r.findings = finding_lines(warnings);
+    Json c = entry("checked");
+    c["request"] = id;
+    c["passed"] = true;
+    c["findings"] = to_array(r.findings);
+    r.log_indexes.push_back(log.next_index());
+    if (auto e = emit(std::move(c)); !e) return std::unexpected(e.error());
+    r.state = RequestState::awaiting;
+    auto [it, inserted] = requests.emplace(id, std::move(r));
+    if (auto e = evaluate(it->second); !e) return std::unexpected(e.error());
+    return Receipt{it->second, input_index};
+  }
+
+  Result<Receipt> handle_ballot(const RequestId& id, const SignedDocument& doc) {
+    const Json& body = doc.document().body;
+    std::string req = field(body, "request");
+    if (req != id) return fail(Errc::invalid_input, "the ballot names request '" + req + "', not '" + id + "'");
+    std::string vote_text = field(body, "vote");
+    Vote vote;
+    if (vote_text == "approve") vote = Vote::approve;
+    else if (vote_text == "reject") vote = Vote::reject;
+    else if (vote_text == "comment") vote = Vote::comment;
+    else return fail(Errc::invalid_input, "a ballot's 'vote' must be approve, reject or comment");
+    std::string comment = field(body, "comment");
+    if (vote == Vote::reject && comment.empty()) {
+      return fail(Errc::invalid_input, "a rejection needs a comment that says why");
+    }
+    auto it = requests.find(id);
+    if (it == requests.end()) return fail(Errc::not_found, "no request '" + id + "'");
+    RequestInfo& r = it->second;
+    if (r.state != RequestState::awaiting) {
+      return fail(Errc::conflict, "request '" + id + "' is " + std::string(to_string(r.state)) + ", not awaiting ballots");
+    }
+    const auto& awaiting = r.decision.awaiting;
+    const auto& may_comment = r.decision.may_comment;
+    bool binding = std::find(awaiting.begin(), awaiting.end(), doc.document().actor) != awaiting.end();
+    bool advisory = std::find(may_comment.begin(), may_comment.end(), doc.document().actor) != may_comment.end();
+    if (!binding && !advisory) {
+      std::string who;
+      for (const auto& a : awaiting) who += (who.empty() ? "" : ", ") + a;
+      return fail(Errc::unauthorized, "'" + doc.document().actor + "' is not awaited on " + id + " at stage '" + r.decision.stage +
+                                          "'; the policy awaits: " + (who.empty() ? "nobody" : who));
+    }
+    if (!binding && vote != Vote::comment) {
+      // Advisory bodies are recorded but never decide: their approve/reject is kept as advice.
+    }
+    last_seq[doc.document().actor] = doc.document().seq;
+    std::uint64_t input_index = log.next_index();
+    Json b = entry("ballot");
+    b["request"] = id;
+    b["document"] = doc.to_json();
+    b["binding"] = binding;
+    r.log_indexes.push_back(input_index);
+    if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
+    r.ballots.push_back(Ballot{doc.document().actor, vote, comment, clock_now});
+    if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+    return Receipt{r, input_index};
+  }
+
+  Result<Receipt> handle_withdraw(const RequestId& id, const SignedDocument& doc) {
+    if (field(doc.document().body, "request") != id) {
+      return fail(Errc::invalid_input, "the withdrawal names another request");
+    }
+    auto it = requests.find(id);
+    if (it == requests.end()) return fail(Errc::not_found, "no request '" + id + "'");
+    RequestInfo& r = it->second;
+    if (r.view.requester != doc.document().actor) {
+      return fail(Errc::unauthorized, "only the requester '" + r.view.requester + "' may withdraw " + id);
+    }
+    if (r.state != RequestState::awaiting) {
+      return fail(Errc::conflict, "request '" + id + "' is " + std::string(to_string(r.state)) + " and can no longer be withdrawn");
+    }
+    last_seq[doc.document().actor] = doc.document().seq;
+    std::uint64_t input_index = log.next_index();
+    Json w = entry("withdrawn");
+    w["request"] = id;
+    w["document"] = doc.to_json();
+    r.log_indexes.push_back(input_index);
+    if (auto e = emit(std::move(w)); !e) return std::unexpected(e.error());
+    r.state = RequestState::withdrawn;
+    r.updated_at = clock_now;
+    return Receipt{r, input_index};
+  }
+
+  // Fires every timeout due at clock_now, in deadline order, then refreshes signatures.
+  Result<std::size_t> fire_timeouts() {
+    std::vector<std::pair<Timestamp, RequestId>> due;
+    for (auto& [id, r] : requests) {
+      if (r.state == RequestState::awaiting && r.decision.deadline && *r.decision.deadline <= clock_now) {
+        due.emplace_back(*r.decision.deadline, id);
+      }
+    }
+    std::sort(due.begin(), due.end());
+    std::size_t fired = 0;
+    for (const auto& [deadline, id] : due) {
+      RequestInfo& r = requests.at(id);
+      auto before = r.decision.stage;
+      if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+      ++fired;
+    }
+    if (auto e = refresh_signatures(); !e) return std::unexpected(e.error());
+    return fired;
+  }
+
+  // Signatures would expire within the refresh window: re-sign the whole zone with a new serial.
+  Result<void> refresh_signatures() {
+    if (clock_now.seconds + kSignatureRefresh < sign_epoch + detail::ZoneSigner::kValidity) return {};
+    zone::ChangeSet bump;  // an empty change still advances the serial
+    std::int64_t today = clock_now.seconds / kSecondsPerDay;
+    auto applied = zone->apply(bump, today);
+    if (!applied) return fail(Errc::internal, join_findings(applied.error()));
+    digest.update(zone::Name(), nullptr, nullptr);
+    digest = zone::ZoneDigest::of(zone->zone());
+    sign_epoch = clock_now.seconds;
+    if (!replaying) {
+      if (auto e = signer.sign_full(*zone, sign_epoch); !e) return e;
+    }
+    zone_dirty = true;
+    Json o = entry("resigned");
+    o["serial"] = zone->soa().serial;
+    o["zone_digest"] = digest.hex();
+    return emit(std::move(o));
+  }
+
+  Result<Timestamp> handle_clock(const SignedDocument& doc) {
+    const Actor* actor = registry.find(doc.document().actor);
+    if (actor == nullptr || !actor->has_role("instructor")) {
+      return fail(Errc::unauthorized, "only an actor with the role 'instructor' may advance the clock");
+    }
+    if (mode != ClockMode::simulated) {
+      return fail(Errc::conflict, "the clock is real; start rootgovd with --clock simulated to advance it");
+    }
+    const Json& body = doc.document().body;
+    if (field(body, "action") != "clock-advance") {
+      return fail(Errc::invalid_input, "unknown administrative action; expected 'clock-advance'");
+    }
+    std::string dur_text = field(body, "duration");
+    if (dur_text.empty()) return fail(Errc::invalid_input, "clock-advance needs a 'duration' such as '7d'");
+    auto dur = parse_duration(dur_text);
+    if (!dur) return std::unexpected(dur.error());
+    if (dur->seconds <= 0 || dur->seconds > 10LL * 365 * kSecondsPerDay) {
+      return fail(Errc::invalid_input, "the clock advances by a positive duration of at most 10 years");
+    }
+    last_seq[doc.document().actor] = doc.document().seq;
+    Json c = entry("clock");
+    c["document"] = doc.to_json();
+    c["from"] = format_time(clock_now);
+    c["to"] = format_time(clock_now + *dur);
+    if (auto e = emit(std::move(c)); !e) return std::unexpected(e.error());
+    clock_now = clock_now + *dur;
+    if (auto fired = fire_timeouts(); !fired) return std::unexpected(fired.error());
+    return clock_now;
+  }
+
+  Result<void> check_document(const SignedDocument& doc, std::string_view type) const {
+    if (to_string(doc.document().type) != type) {
+      return fail(Errc::invalid_input, "expected a '" + std::string(type) + "' document, got '" +
+                                           std::string(to_string(doc.document().type)) + "'");
+    }
+    auto it = last_seq.find(doc.document().actor);
+    if (it != last_seq.end() && doc.document().seq <= it->second) {
+      return fail(Errc::unauthorized, "replayed or stale document: sequence " + std::to_string(doc.document().seq) + " of '" +
+                                          doc.document().actor + "' is not above the last one used (" +
+                                          std::to_string(it->second) + ")");
+    }
+    return {};
+  }
+
+  // ---- the authority's own state ----
+  std::optional<ActorKey> authority_key;
+
+  template <class F>
+  auto mutate(F&& handler, std::string_view wire, std::string_view type) -> decltype(handler(std::declval<const SignedDocument&>())) {
+    if (failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
+    auto doc = SignedDocument::parse(wire);
+    if (!doc) return std::unexpected(doc.error());
+    if (auto v = doc->verify(registry); !v) return std::unexpected(v.error());
+    if (auto c = check_document(*doc, type); !c) return std::unexpected(c.error());
+    clock_now = current_time();
+    auto result = handler(*doc);
+    if (!result) {
+      // A refusal stages nothing; an error after staging means state moved without the log.
+      if (log.next_index() != log.size()) {
+        log.discard();
+        failed = true;
+      }
+      return result;
+    }
+    if (auto e = commit(); !e) return std::unexpected(e.error());
+    return result;
+  }
+
+  Result<void> load_base(const std::string& text) {
+    zone::ParseOptions po;
+    po.keep_dnssec = false;
+    auto parsed = zone::Zone::from_text(text, po);
+    if (!parsed) {
+      return fail(Errc::invalid_input, "base zone: " + zone::format_finding(parsed.error().front(), "zone"));
+    }
+    parsed->strip_dnssec(/*keep_dnskey=*/false);
+    auto root = zone::RootZone::from_zone(std::move(*parsed));
+    if (!root) return fail(Errc::invalid_input, "base zone: " + join_findings(root.error()));
+    zone.emplace(std::move(*root));
+    digest = zone::ZoneDigest::of(zone->zone());
+    return {};
+  }
+
+  Result<void> emit_genesis() {
+    Json g = entry("genesis");
+    g["authority_key"] = authority_key->public_key();
+    g["model"] = policy->id();
+    g["registry"] = registry.fingerprint();
+    g["clock"] = mode == ClockMode::simulated ? "simulated" : "real";
+    g["base_serial"] = zone->soa().serial;
+    g["base_zone_digest"] = digest.hex();
+    sign_epoch = clock_now.seconds;
+    return emit(std::move(g));
+  }
+
+  Result<void> replay(const std::vector<std::string>& lines) {
+    auto genesis = Json::parse(lines.front());
+    if (!genesis || !genesis->is_object()) return fail(Errc::check_failed, "log entry 0 is not a JSON object");
+    auto model = field(*genesis, "model");
+    if (model != policy->id()) {
+      return fail(Errc::conflict, "the state was created with model '" + std::string(model) + "', not '" + policy->id() +
+                                      "': start with --model " + std::string(model) + " or use a new --state");
+    }
+    if (field(*genesis, "registry") != registry.fingerprint()) {
+      return fail(Errc::conflict, "the actor registry differs from the one the state was created with (" +
+                                      (opts.state_dir / kActorsFile).string() + "): start with --actors " +
+                                      (opts.state_dir / kActorsFile).string() + " or use a new --state");
+    }
+    auto clock_text = field(*genesis, "clock");
+    if (clock_text != (mode == ClockMode::simulated ? "simulated" : "real")) {
+      return fail(Errc::conflict, "the state was created with a " + std::string(clock_text) +
+                                      " clock: start with --clock " + std::string(clock_text));
+    }
+    auto t = parse_time(field(*genesis, "time"));
+    if (!t) return fail(Errc::check_failed, "log entry 0 has no valid time");
+    replaying = true;
+    log.start_replay(&lines);
+    auto result = replay_entries(lines, *t);
+    log.end_replay();
+    replaying = false;
+    return result;
+  }
+
+  Result<void> replay_entries(const std::vector<std::string>& lines, Timestamp genesis_time) {
+    clock_now = genesis_time;
+    if (auto e = emit_genesis(); !e) return e;
+    if (auto e = commit(); !e) return e;
+    while (log.size() < lines.size()) {
+      std::uint64_t i = log.size();
+      auto where = [&](const Error& e) { return fail(Errc::check_failed, "log entry " + std::to_string(i) + ": " + e.message); };
+      auto o = Json::parse(lines[i]);
+      if (!o || !o->is_object()) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " is not a JSON object");
+      auto event = field(*o, "event");
+      auto time = parse_time(field(*o, "time"));
+      if (!time) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " has no valid time");
+      if (*time < clock_now) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " goes back in time");
+      clock_now = *time;
+      if (event == "tick") {
+        Json t = entry("tick");
+        if (auto e = emit(std::move(t)); !e) return where(e.error());
+        if (auto f = fire_timeouts(); !f) return where(f.error());
+        if (auto e = commit(); !e) return where(e.error());
+        continue;
+      }
+      const Json* document = o->find("document");
+      if (document == nullptr) {
+        return fail(Errc::check_failed, "log entry " + std::to_string(i) + ": '" + event +
+                                            "' is not an input entry and replay did not produce it here");
+      }
+      auto doc = SignedDocument::from_json(*document);
+      if (!doc) return where(doc.error());
+      if (auto v = doc->verify(registry); !v) return where(v.error());
+      std::string id = field(*o, "request");
+      Result<void> r;
+      if (event == "submitted") {
+        if (auto c = check_document(*doc, "submit"); !c) return where(c.error());
+        auto x = handle_submit(*doc);
+        if (!x) return where(x.error());
+      } else if (event == "ballot") {
+        if (auto c = check_document(*doc, "ballot"); !c) return where(c.error());
+        auto x = handle_ballot(id, *doc);
+        if (!x) return where(x.error());
+      } else if (event == "withdrawn") {
+        if (auto c = check_document(*doc, "withdraw"); !c) return where(c.error());
+        auto x = handle_withdraw(id, *doc);
+        if (!x) return where(x.error());
+      } else if (event == "clock") {
+        if (auto c = check_document(*doc, "admin"); !c) return where(c.error());
+        auto x = handle_clock(*doc);
+        if (!x) return where(x.error());
+      } else {
+        return fail(Errc::check_failed, "log entry " + std::to_string(i) + ": unknown event '" + event + "'");
+      }
+      if (auto e = commit(); !e) return where(e.error());
+    }
+    return {};
+  }
+
+  SignedTreeHead make_tree_head() const {
+    TreeHead head;
+    head.size = log.size();
+    head.root = log.tree().root();
+    head.time = clock_now;
+    return sign_tree_head(head, *authority_key);
+  }
+
+  Result<void> write_tree_head() {
+    return write_file_durably(opts.state_dir / kTreeHeadFile, make_tree_head().to_json().canonical() + "\n");
+  }
+};
+
+}  // namespace rootgov::authority
+
+namespace rootgov::authority {
+
+
+Authority::Authority(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+Authority::~Authority() {
+  if (m_impl && !m_impl->failed && m_impl->log.persistent()) {
+    (void)m_impl->write_tree_head();
+  }
+}
+
+Result<std::unique_ptr<Authority>> Authority::open(AuthorityOptions options) {
+  if (!options.policy) return fail(Errc::invalid_input, "no policy given");
+  auto impl = std::make_unique<Impl>();
+  impl->opts = options;
+  impl->registry = options.registry;
+  impl->policy = options.policy;
+  impl->mode = options.clock;
+  namespace fs = std::filesystem;
+  const fs::path dir = options.state_dir;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(Errc::io, "cannot create state directory '" + dir.string() + "': " + ec.message());
+
+  auto lines = impl->log.open(dir / kJournalFile);
+  if (!lines) return std::unexpected(lines.error());
+  const bool fresh = lines->empty();
+
+  // The authority's own key signs tree heads.
+  auto key_path = dir / kAuthorityKeyFile;
+  if (fs::exists(key_path)) {
+    auto key = ActorKey::from_file(key_path);
+    if (!key) return std::unexpected(key.error());
+    impl->authority_key = std::move(*key);
+  } else if (fresh) {
+    impl->authority_key = ActorKey::generate("authority");
+    if (auto w = impl->authority_key->write(key_path); !w) return std::unexpected(w.error());
+  } else {
+    return fail(Errc::io, "state directory '" + dir.string() + "' has a log but no " + std::string(kAuthorityKeyFile));
+  }
+
+  std::string base_text;
+  if (fresh) {
+    base_text = options.base_zone_text;
+    if (auto w = write_file_durably(dir / kBaseZoneFile, base_text); !w) return std::unexpected(w.error());
+    if (auto w = write_file_durably(dir / kActorsFile, impl->registry.to_toml()); !w) return std::unexpected(w.error());
+  } else {
+    auto t = read_file(dir / kBaseZoneFile);
+    if (!t) return std::unexpected(t.error());
+    base_text = std::move(*t);
+  }
+  if (auto e = impl->load_base(base_text); !e) return std::unexpected(e.error());
+  if (auto e = impl->signer.open(dir / "keys", options.dnssec_algorithm, options.sign_threads, fresh); !e) {
+    return std::unexpected(e.error());
+  }
+
+  if (fresh) {
+    impl->clock_now = options.clock == ClockMode::simulated ? options.simulated_start : impl->current_time();
+    if (auto e = impl->emit_genesis(); !e) return std::unexpected(e.error());
+    if (auto e = impl->commit(); !e) return std::unexpected(e.error());
+  } else {
+    if (auto e = impl->replay(*lines); !e) return std::unexpected(e.error());
+  }
+  if (auto e = impl->signer.sign_full(*impl->zone, impl->sign_epoch); !e) return std::unexpected(e.error());
+  impl->zone_dirty = true;
+  return std::unique_ptr<Authority>(new Authority(std::move(impl)));
+}
+
+Result<Receipt> Authority::submit(std::string_view wire) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_submit(doc); }, wire, "submit");
+}
+
+Result<Receipt> Authority::ballot(const RequestId& id, std::string_view wire) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballot(id, doc); }, wire, "ballot");
+}
+
+Result<Receipt> Authority::withdraw(const RequestId& id, std::string_view wire) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_withdraw(id, doc); }, wire, "withdraw");
+}
+
+Result<Timestamp> Authority::advance_clock(std::string_view wire) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_clock(doc); }, wire, "admin");
+}
+
+Result<std::size_t> Authority::tick() {
+  Impl& m = *m_impl;
+  if (m.failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
+  if (m.mode != ClockMode::real) return std::size_t{0};
+  Timestamp now = m.current_time();
+  bool due = false;
+  for (const auto& [id, r] : m.requests) {
+    if (r.state == RequestState::awaiting && r.decision.deadline && *r.decision.deadline <= now) due = true;
+  }
+  bool resign = now.seconds + kSignatureRefresh >= m.sign_epoch + detail::ZoneSigner::kValidity;
+  if (!due && !resign) return std::size_t{0};
+  m.clock_now = now;
+  Json t = m.entry("tick");
+  if (auto e = m.emit(std::move(t)); !e) return std::unexpected(e.error());
+  auto fired = m.fire_timeouts();
+  if (!fired) {
+    m.log.discard();
+    return fired;
+  }
+  if (auto e = m.commit(); !e) return std::unexpected(e.error());
+  return fired;
+}
+
+const RequestInfo* Authority::find(const RequestId& id) const {
+  auto it = m_impl->requests.find(id);
+  return it == m_impl->requests.end() ? nullptr : &it->second;
+}
+
+std::vector<const RequestInfo*> Authority::list(std::string_view state, std::string_view tld,
+                                                std::string_view awaiting) const {
+  std::vector<const RequestInfo*> out;
+  for (const auto& [id, r] : m_impl->requests) {
+    if (!state.empty() && to_string(r.state) != state) continue;
+    if (!tld.empty() && r.change.tld != tld) continue;
+    if (!awaiting.empty()) {
+      if (r.state != RequestState::awaiting) continue;
+      const auto& a = r.decision.awaiting;
+      if (std::find(a.begin(), a.end(), awaiting) == a.end()) continue;
+    }
+    out.push_back(&r);
+  }
+  return out;
+}
+
+Summary Authority::summary() const {
+  const Impl& m = *m_impl;
+  Summary s;
+  s.model = m.policy->id();
+  s.model_title = m.policy->title();
+  s.now = now();
+  s.clock = m.mode;
+  s.serial = m.zone->soa().serial;
+  s.tlds = m.zone->tlds().size();
+  s.requests = m.requests.size();
+  for (const auto& [id, r] : m.requests) {
+    if (!is_terminal(r.state)) ++s.open_requests;
+  }
+  s.log_size = m.log.size();
+  s.zone_digest = m.digest.hex();
+  return s;
+}
+
+Timestamp Authority::now() const { return m_impl->mode == ClockMode::simulated ? m_impl->clock_now : m_impl->current_time(); }
+const ActorRegistry& Authority::registry() const { return m_impl->registry; }
+const Policy& Authority::policy() const { return *m_impl->policy; }
+
+const std::string& Authority::zone_text() const {
+  if (m_impl->zone_dirty) {
+    m_impl->zone_text_cache = zone::to_text(m_impl->zone->zone());
+    m_impl->zone_dirty = false;
+  }
+  return m_impl->zone_text_cache;
+}
+
+std::uint32_t Authority::serial() const { return m_impl->zone->soa().serial; }
+std::uint64_t Authority::log_size() const { return m_impl->log.size(); }
+
+std::vector<std::string> Authority::log_entries(std::uint64_t from, std::uint64_t max) const {
+  const auto& lines = m_impl->log.lines();
+  std::vector<std::string> out;
+  for (std::uint64_t i = from; i < lines.size() && out.size() < max; ++i) out.push_back(lines[i]);
+  return out;
+}
+
+SignedTreeHead Authority::tree_head() const { return m_impl->make_tree_head(); }
+
+Result<std::vector<std::string>> Authority::inclusion_proof(std::uint64_t index, std::uint64_t size) const {
+  return m_impl->log.inclusion_proof(index, size);
+}
+
+Result<std::vector<std::string>> Authority::consistency_proof(std::uint64_t first, std::uint64_t second) const {
+  return m_impl->log.consistency_proof(first, second);
+}
+
+std::string Authority::public_key() const { return m_impl->authority_key->public_key(); }
+
+void Authority::set_listener(std::function<void(const Event&)> listener) { m_impl->listener = std::move(listener); }
+
+Result<void> Authority::snapshot() { return m_impl->write_tree_head(); }
+
+}  // namespace rootgov::authority
