@@ -50,7 +50,7 @@ std::string yyyymmdd(Timestamp t) {
   std::time_t tt = static_cast<std::time_t>(t.seconds);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return buf;
 }
