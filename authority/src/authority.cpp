@@ -674,6 +674,7 @@ struct Authority::Impl {
 
   // ---- the authority's own state ----
   std::optional<ActorKey> authority_key;
+  std::string genesis_key_override;  // offline verification replays without the private key
 
   template <class F>
   auto mutate(F&& handler, std::string_view wire, std::string_view type) -> decltype(handler(std::declval<const SignedDocument&>())) {
@@ -713,7 +714,7 @@ struct Authority::Impl {
 
   Result<void> emit_genesis() {
     Json g = entry("genesis");
-    g["authority_key"] = authority_key->public_key();
+    g["authority_key"] = genesis_key_override.empty() ? authority_key->public_key() : genesis_key_override;
     g["model"] = policy->id();
     g["registry"] = registry.fingerprint();
     g["clock"] = mode == ClockMode::simulated ? "simulated" : "real";
@@ -1004,5 +1005,148 @@ std::string Authority::public_key() const { return m_impl->authority_key->public
 void Authority::set_listener(std::function<void(const Event&)> listener) { m_impl->listener = std::move(listener); }
 
 Result<void> Authority::snapshot() { return m_impl->write_tree_head(); }
+
+}  // namespace rootgov::authority
+
+namespace rootgov::authority {
+
+namespace {
+
+Result<std::vector<std::string>> read_log_lines(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  if (fs::is_directory(path)) {
+    // Work on a copy: opening a journal may cut a torn tail, and verification changes nothing.
+    fs::path tmp = fs::temp_directory_path() / ("rootgov-verify-" + std::to_string(::getpid()) + ".journal");
+    std::error_code ec;
+    fs::copy_file(path / kJournalFile, tmp, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(Errc::io, "cannot read '" + (path / kJournalFile).string() + "': " + ec.message());
+    detail::AuditLog log;
+    auto lines = log.open(tmp);
+    fs::remove(tmp, ec);
+    if (!lines) return std::unexpected(lines.error());
+    return lines;
+  }
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text->size()) {
+    std::size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    if (end > start) lines.push_back(text->substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
+  namespace fs = std::filesystem;
+  LogVerifyReport report;
+  auto bad = [&](std::optional<std::uint64_t> index, std::string message) {
+    report.ok = false;
+    report.first_bad = index;
+    report.message = std::move(message);
+    return report;
+  };
+  const bool is_dir = fs::is_directory(options.log);
+  const fs::path beside = is_dir ? options.log : options.log.parent_path();
+  auto lines = read_log_lines(options.log);
+  if (!lines) return bad(std::nullopt, lines.error().message);
+  report.entries = lines->size();
+  if (lines->empty()) return bad(std::nullopt, "the log is empty");
+
+  // 1. Chain and indexes: pins an edit, a deletion or a reordering to the first entry concerned.
+  std::string prev;
+  for (std::uint64_t i = 0; i < lines->size(); ++i) {
+    auto o = Json::parse((*lines)[i]);
+    if (!o || !o->is_object()) return bad(i, "entry " + std::to_string(i) + " is not a JSON object");
+    const Json* index = o->find("index");
+    if (index == nullptr || index->as_uint64() != i) {
+      return bad(i, "entry " + std::to_string(i) + " carries the wrong index: an entry before it was removed, or entries were reordered");
+    }
+    if (field(*o, "prev") != prev) {
+      return bad(i == 0 ? 0 : i - 1, "entry " + std::to_string(i - 1) + " was altered: its hash does not match the 'prev' of entry " +
+                                       std::to_string(i));
+    }
+    if (o->canonical() != (*lines)[i]) {
+      return bad(i, "entry " + std::to_string(i) + " is not in canonical form (edited by hand?)");
+    }
+    prev = detail::sha256_hex((*lines)[i]);
+  }
+
+  auto genesis = Json::parse(lines->front()).value();
+  report.model = field(genesis, "model");
+  std::string authority_key = field(genesis, "authority_key");
+
+  // 2. Actor signatures against the registry.
+  fs::path actors_path = options.actors.empty() ? beside / kActorsFile : options.actors;
+  auto registry = ActorRegistry::from_file(actors_path);
+  if (!registry) return bad(std::nullopt, registry.error().message);
+  for (std::uint64_t i = 0; i < lines->size(); ++i) {
+    auto o = Json::parse((*lines)[i]).value();
+    const Json* document = o.find("document");
+    if (document == nullptr) continue;
+    auto doc = SignedDocument::from_json(*document);
+    if (!doc) return bad(i, "entry " + std::to_string(i) + ": " + doc.error().message);
+    if (auto v = doc->verify(*registry); !v) return bad(i, "entry " + std::to_string(i) + ": " + v.error().message);
+    ++report.documents;
+  }
+
+  // 3. Merkle tree and the signed tree head.
+  MerkleTree tree;
+  for (const auto& line : *lines) tree.append(line);
+  report.root_hex = to_hex(tree.root());
+  fs::path sth_path = options.tree_head.empty() ? beside / kTreeHeadFile : options.tree_head;
+  if (fs::exists(sth_path)) {
+    auto text = read_file(sth_path);
+    if (!text) return bad(std::nullopt, text.error().message);
+    auto sth = SignedTreeHead::parse(*text);
+    if (!sth) return bad(std::nullopt, "tree head '" + sth_path.string() + "': " + sth.error().message);
+    if (auto v = verify_tree_head(*sth, authority_key); !v) {
+      return bad(std::nullopt, "the signed tree head does not verify with the authority key of entry 0");
+    }
+    if (sth->head.size > lines->size()) {
+      return bad(lines->size(), "the log is truncated: the signed tree head covers " + std::to_string(sth->head.size) +
+                                    " entries, the log holds " + std::to_string(lines->size()));
+    }
+    auto root = tree.root_at(sth->head.size);
+    if (!root || *root != sth->head.root) {
+      return bad(std::nullopt, "the Merkle root of the first " + std::to_string(sth->head.size) +
+                                   " entries does not match the signed tree head");
+    }
+  } else if (!options.tree_head.empty()) {
+    return bad(std::nullopt, "no tree head at '" + sth_path.string() + "'");
+  }
+
+  // 4. Replay from the base zone: every derived entry and digest must come out the same.
+  if (options.replay) {
+    if (!options.resolve_policy) return bad(std::nullopt, "no policy resolver given for replay");
+    auto policy = options.resolve_policy(report.model);
+    if (!policy) return bad(0, "entry 0 names model '" + report.model + "': " + policy.error().message);
+    fs::path base_path = options.base_zone.empty() ? beside / kBaseZoneFile : options.base_zone;
+    auto base = read_file(base_path);
+    if (!base) return bad(std::nullopt, "replay needs the base zone: " + base.error().message + " (pass --base-zone)");
+    Impl impl;
+    impl.registry = *registry;
+    impl.policy = *policy;
+    impl.mode = field(genesis, "clock") == "simulated" ? ClockMode::simulated : ClockMode::real;
+    auto key = ActorKey::generate("authority");
+    impl.authority_key = key;
+    if (auto e = impl.load_base(*base); !e) return bad(std::nullopt, e.error().message);
+    // The genesis entry names the authority's key; replay it with that key's public half.
+    impl.genesis_key_override = authority_key;
+    if (auto e = impl.replay(*lines); !e) {
+      std::optional<std::uint64_t> where = impl.log.size();
+      return bad(where, e.error().message);
+    }
+  }
+  report.ok = true;
+  report.message = "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
+                   " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +
+                   (options.replay ? ", replay reproduces every decision and zone digest" : "");
+  return report;
+}
 
 }  // namespace rootgov::authority

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <rootgov/authority/actors.hpp>
+#include <rootgov/authority/merkle.hpp>
 #include <rootgov/authority/policy.hpp>
 #include <rootgov/authority/request.hpp>
 #include <rootgov/authority/types.hpp>
@@ -57,15 +58,6 @@ struct Summary {
   std::string zone_digest;
 };
 
-/// A signed tree head as published (JSON text) and its parts.
-struct TreeHead {
-  std::uint64_t size = 0;
-  std::string root_hex;
-  Timestamp time;
-  std::string signature_b64;
-  std::string json;
-};
-
 /// Something that happened, for live watchers (the daemon's event stream).
 struct Event {
   std::uint64_t index = 0;
@@ -73,8 +65,34 @@ struct Event {
   std::string json;     ///< the audit-log entry
 };
 
+/// Offline verification of an audit log (`rootgov log verify`).
+struct LogVerifyOptions {
+  std::filesystem::path log;              ///< a state directory, or a JSON-lines log file
+  std::filesystem::path actors;           ///< registry; default: <dir>/actors.toml or beside the file
+  std::filesystem::path base_zone;        ///< default: <dir>/base.zone or beside the file
+  std::filesystem::path tree_head;        ///< a signed tree head to check; default: <dir>/sth.json
+  /// Resolves the model id recorded in the log's first entry to a policy.
+  std::function<Result<std::shared_ptr<const Policy>>(const std::string& model)> resolve_policy;
+  bool replay = true;                     ///< replay the log and compare every derived entry
+};
+
+struct LogVerifyReport {
+  bool ok = false;
+  std::uint64_t entries = 0;
+  std::uint64_t documents = 0;            ///< actor signatures verified
+  std::optional<std::uint64_t> first_bad; ///< the first entry found wrong
+  std::string message;                    ///< what is wrong, or a one-line summary when ok
+  std::string root_hex;                   ///< Merkle root over all entries
+  std::string model;
+};
+
 class Authority {
  public:
+  /// Checks a log offline: the hash chain and indexes, every actor signature against the
+  /// registry, every ballot against what the policy awaited (by replay), the Merkle tree and the
+  /// signed tree head, and that replay from the base zone reproduces each recorded digest.
+  static LogVerifyReport verify_log(const LogVerifyOptions& options);
+
   ~Authority();
   Authority(const Authority&) = delete;
   Authority& operator=(const Authority&) = delete;
@@ -110,7 +128,8 @@ class Authority {
   std::uint64_t log_size() const;
   /// Audit-log entries [from, from+max) as JSON lines (without the newline).
   std::vector<std::string> log_entries(std::uint64_t from, std::uint64_t max) const;
-  TreeHead tree_head() const;
+  /// The current signed tree head (signed on demand with the authority's key).
+  SignedTreeHead tree_head() const;
   /// Inclusion proof of entry `index` in the tree of `size`: hashes in hex.
   Result<std::vector<std::string>> inclusion_proof(std::uint64_t index, std::uint64_t size) const;
   Result<std::vector<std::string>> consistency_proof(std::uint64_t first, std::uint64_t second) const;
