@@ -1,0 +1,68 @@
+// zone/src/dnssec_crypto.hpp - OpenSSL libcrypto behind DnssecKey: the one place EVP types
+// are owned (STYLE.md rule 4). Not a public header.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <rootgov/zone/dnssec_key.hpp>
+
+namespace rootgov::zone::detail {
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+};
+struct PkeyCtxDeleter {
+  void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+/// Signing state for one key used by one thread. Not thread-safe; make one per thread.
+/// RSA and ECDSA hash with SHA-256 and sign the digest through a reused EVP_PKEY_CTX; Ed25519
+/// signs the message (RFC 8080).
+class SignContext {
+ public:
+  explicit SignContext(const DnssecKey& key);
+  /// Appends the DNSSEC wire-form signature of `data` to `out`. False on a crypto failure.
+  bool sign(std::string_view data, std::string& out);
+
+ private:
+  DnssecAlgorithm m_algorithm;
+  EVP_PKEY* m_pkey;  // owned by the key's Impl, which outlives this context
+  PkeyCtxPtr m_pctx;
+  MdCtxPtr m_mctx;
+  std::string m_der;
+};
+
+/// Public key parsed from DNSKEY RDATA, for verification. Thread-safe (const use only).
+class VerifyKey {
+ public:
+  static std::unique_ptr<VerifyKey> from_dnskey(std::string_view dnskey_rdata);
+  bool verify(std::string_view data, std::string_view signature) const;
+  DnssecAlgorithm algorithm() const { return m_algorithm; }
+
+ private:
+  DnssecAlgorithm m_algorithm = DnssecAlgorithm::ed25519;
+  PkeyPtr m_pkey;
+};
+
+}  // namespace rootgov::zone::detail
+
+namespace rootgov::zone {
+struct DnssecKey::Impl {
+  Name owner;
+  DnssecAlgorithm algorithm = DnssecAlgorithm::ed25519;
+  std::uint16_t flags = 0;
+  std::uint16_t key_tag = 0;
+  Rdata dnskey;
+  detail::PkeyPtr pkey;
+};
+}  // namespace rootgov::zone
