@@ -1010,9 +1010,7 @@ Result<void> Authority::snapshot() { return m_impl->write_tree_head(); }
 
 namespace rootgov::authority {
 
-namespace {
-
-Result<std::vector<std::string>> read_log_lines(const std::filesystem::path& path) {
+Result<std::vector<std::string>> read_audit_log(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
   if (fs::is_directory(path)) {
     // Work on a copy: opening a journal may cut a torn tail, and verification changes nothing.
@@ -1039,8 +1037,6 @@ Result<std::vector<std::string>> read_log_lines(const std::filesystem::path& pat
   return lines;
 }
 
-}  // namespace
-
 LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   namespace fs = std::filesystem;
   LogVerifyReport report;
@@ -1052,7 +1048,7 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   };
   const bool is_dir = fs::is_directory(options.log);
   const fs::path beside = is_dir ? options.log : options.log.parent_path();
-  auto lines = read_log_lines(options.log);
+  auto lines = read_audit_log(options.log);
   if (!lines) return bad(std::nullopt, lines.error().message);
   report.entries = lines->size();
   if (lines->empty()) return bad(std::nullopt, "the log is empty");

@@ -86,6 +86,10 @@ struct LogVerifyReport {
   std::string model;
 };
 
+/// The entries of an audit log as JSON lines: from a state directory's journal (read from a
+/// copy, so a torn tail is not cut) or from a JSON-lines file.
+Result<std::vector<std::string>> read_audit_log(const std::filesystem::path& file_or_dir);
+
 class Authority {
  public:
   /// Checks a log offline: the hash chain and indexes, every actor signature against the
