@@ -359,7 +359,9 @@ Result<void> ActorKey::write(const std::filesystem::path& path, bool overwrite) 
 
 std::string ActorKey::public_key() const { return crypto::base64_encode(m_public); }
 
-std::string ActorKey::sign(std::string_view message) const { return crypto::ed25519_sign(m_seed, message); }
+std::string ActorKey::sign(std::string_view message) const {
+  return crypto::ed25519_sign(m_seed, message, m_public);
+}
 
 bool verify_signature(std::string_view public_key_b64, std::string_view message, std::string_view signature) {
   auto key = crypto::base64_decode(public_key_b64);

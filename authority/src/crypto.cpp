@@ -89,11 +89,16 @@ std::string random_bytes(std::size_t count) {
 
 namespace {
 
-Botan::Ed25519_PrivateKey private_key_from_seed(std::string_view seed) {
+/// Botan takes either the 32-byte seed (and derives the public key, a scalar multiplication) or
+/// the 64-byte seed || public key of RFC 8032 5.1.5.
+Botan::Ed25519_PrivateKey private_key_from_seed(std::string_view seed, std::string_view public_key = {}) {
   if (seed.size() != kEd25519SeedSize) {
     throw std::invalid_argument("ed25519 seed must be 32 bytes");
   }
   Botan::secure_vector<std::uint8_t> secret(bytes_of(seed), bytes_of(seed) + seed.size());
+  if (public_key.size() == kEd25519PublicKeySize) {
+    secret.insert(secret.end(), bytes_of(public_key), bytes_of(public_key) + public_key.size());
+  }
   return Botan::Ed25519_PrivateKey(secret);
 }
 
@@ -105,8 +110,8 @@ std::string ed25519_public_key(std::string_view seed) {
   return to_string(pub.data(), pub.size());
 }
 
-std::string ed25519_sign(std::string_view seed, std::string_view message) {
-  auto key = private_key_from_seed(seed);
+std::string ed25519_sign(std::string_view seed, std::string_view message, std::string_view public_key) {
+  auto key = private_key_from_seed(seed, public_key);
   // Ed25519 signing is deterministic (RFC 8032 section 5.1.6); the RNG is not consulted.
   Botan::PK_Signer signer(key, Botan::system_rng(), "Pure");
   auto sig = signer.sign_message(bytes_of(message), message.size(), Botan::system_rng());

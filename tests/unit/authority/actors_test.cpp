@@ -128,10 +128,16 @@ TEST(ActorKey, Rfc8032TestVector1) {
   // public key d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a
   EXPECT_EQ(key->public_key(), "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
   std::string sig = key->sign("");
-  const unsigned char expected_head[] = {0xe5, 0x56, 0x43, 0x00, 0xc3, 0x60, 0xac, 0x72};
-  for (std::size_t i = 0; i < sizeof expected_head; ++i) {
-    EXPECT_EQ(static_cast<unsigned char>(sig[i]), expected_head[i]) << i;
+  const std::string expected_hex =
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+      "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
+  std::string hex;
+  for (unsigned char c : sig) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 0xF]);
   }
+  EXPECT_EQ(hex, expected_hex);
 }
 
 TEST(ActorKey, FileRoundTripMode0600AndNoOverwrite) {

@@ -200,7 +200,10 @@ TEST(Journal, GroupCommitWith16Threads) {
         for (int i = 0; i < kPerThread; ++i) {
           auto r = j->append("t" + std::to_string(t) + "-" + std::to_string(i));
           ASSERT_TRUE(r);
-          // Durable on return: the record is already readable from the file.
+          // Durable on return: the record is already in the file, at its index.
+          auto back = j->read(*r);
+          ASSERT_TRUE(back) << back.error().message;
+          EXPECT_EQ(*back, "t" + std::to_string(t) + "-" + std::to_string(i));
           got[t].push_back(*r);
         }
       });
