@@ -78,6 +78,46 @@ HeaderCheck check_header(const char* h) {
   return HeaderCheck::ok;
 }
 
+/// Sequential reads of a file in large chunks, so recovery needs neither one read per record
+/// nor the whole file in memory.
+class ChunkReader {
+ public:
+  static constexpr std::size_t kChunk = 4U << 20;
+
+  ChunkReader(int fd, std::uint64_t file_size) : m_fd(fd), m_size(file_size) {}
+
+  /// Bytes [offset, offset + length); precondition offset + length <= file size. The view
+  /// stays valid until the next call.
+  Result<std::string_view> view(std::uint64_t offset, std::size_t length) {
+    if (offset < m_start || offset + length > m_start + m_buffer.size()) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(length, kChunk), m_size - offset));
+      auto bytes = pread_exact(m_fd, offset, want);
+      if (!bytes) return std::unexpected(bytes.error());
+      m_buffer = std::move(*bytes);
+      m_start = offset;
+    }
+    return std::string_view(m_buffer).substr(offset - m_start, length);
+  }
+
+  /// Whether every byte from `offset` to the end of the file is zero.
+  Result<bool> all_zero_from(std::uint64_t offset) {
+    while (offset < m_size) {
+      std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, m_size - offset));
+      auto bytes = view(offset, n);
+      if (!bytes) return std::unexpected(bytes.error());
+      if (!all_zero(*bytes)) return false;
+      offset += n;
+    }
+    return true;
+  }
+
+ private:
+  int m_fd;
+  std::uint64_t m_size;
+  std::uint64_t m_start = 0;
+  std::string m_buffer;
+};
+
 }  // namespace
 
 std::string Journal::frame(std::string_view payload) {
@@ -111,9 +151,10 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path
   struct stat st{};
   if (::fstat(fd, &st) != 0) return fail(Errc::io, fmt::format("cannot stat '{}': {}", where, files::errno_text(errno)));
   const auto file_size = static_cast<std::uint64_t>(st.st_size);
-  auto content = pread_exact(fd, 0, file_size);
-  if (!content) return fail(Errc::io, fmt::format("cannot read journal '{}': {}", where, content.error().message));
-  const std::string& data = *content;
+  ChunkReader reader(fd, file_size);
+  auto io_error = [&](const Error& e) {
+    return fail(Errc::io, fmt::format("cannot read journal '{}': {}", where, e.message));
+  };
 
   std::uint64_t offset = 0;
   std::uint64_t index = 0;
@@ -130,23 +171,29 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path
       torn = true;  // a header cut short can only be the last thing written
       break;
     }
-    const char* h = data.data() + offset;
+    auto header = reader.view(offset, kHeaderSize);
+    if (!header) return io_error(header.error());
+    const char* h = header->data();
     if (check_header(h) != HeaderCheck::ok) {
       // A crash can leave a zero-filled tail (size extended, data never written).
-      if (all_zero(std::string_view(h, remaining))) {
+      auto zeros = reader.all_zero_from(offset);
+      if (!zeros) return io_error(zeros.error());
+      if (*zeros) {
         torn = true;
         break;
       }
       return damaged("bad record header (magic or header checksum)");
     }
     const std::uint64_t length = get_u32(h + 4);
+    const std::uint32_t payload_crc = get_u32(h + 8);
     if (length > kMaxRecordSize) return damaged(fmt::format("record length {} exceeds the maximum", length));
     if (kHeaderSize + length > remaining) {
       torn = true;  // the record runs past the end of the file
       break;
     }
-    std::string_view payload(h + kHeaderSize, length);
-    if (crypto::crc32c(payload) != get_u32(h + 8)) {
+    auto payload = reader.view(offset + kHeaderSize, length);
+    if (!payload) return io_error(payload.error());
+    if (crypto::crc32c(*payload) != payload_crc) {
       if (kHeaderSize + length == remaining) {
         torn = true;  // the last record's payload never fully reached the disk
         break;

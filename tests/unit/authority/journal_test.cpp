@@ -177,6 +177,31 @@ TEST(Journal, DamageBeforeTheTailIsTampering) {
   }
 }
 
+TEST(Journal, RecoveryAcrossReadChunks) {
+  // 12 MB of records straddling the 4 MiB read chunks of recovery, a torn tail, then damage.
+  TempDir dir;
+  auto path = dir / "big";
+  auto big = [](std::uint64_t i) { return std::string(40000 + i * 13, static_cast<char>('a' + i % 26)); };
+  {
+    auto j = open_ok(path, Journal::Options{false});
+    for (std::uint64_t i = 0; i < 300; ++i) ASSERT_EQ(*j->append(big(i)), i);
+  }
+  std::ofstream(path, std::ios::app | std::ios::binary) << Journal::frame(big(300)).substr(0, 30000);
+  {
+    auto j = open_ok(path);
+    ASSERT_EQ(j->size(), 300U);
+    EXPECT_EQ(j->recovery().dropped_bytes, 30000U);
+    for (std::uint64_t i = 0; i < 300; i += 37) EXPECT_EQ(*j->read(i), big(i));
+  }
+  std::uint64_t off = 0;
+  for (std::uint64_t i = 0; i < 200; ++i) off += Journal::kHeaderSize + big(i).size();
+  patch(path, off + Journal::kHeaderSize + 100, "#");
+  auto j = Journal::open(path);
+  ASSERT_FALSE(j);
+  EXPECT_NE(j.error().message.find("record 200 (byte offset " + std::to_string(off) + ")"), std::string::npos)
+      << j.error().message;
+}
+
 TEST(Journal, RefusesOversizedRecords) {
   TempDir dir;
   auto j = open_ok(dir / "j", Journal::Options{false});
@@ -271,12 +296,19 @@ TEST(Journal, CrashTestEveryAcknowledgedRecordSurvivesSigkill) {
       ::_exit(0);
     }
     ::close(fds[1]);
-    auto delay = std::chrono::milliseconds(30 + rng() % 220);
-    auto deadline = std::chrono::steady_clock::now() + delay;
+    // The kill comes at a random moment after the child's first acknowledgement (so a busy
+    // machine cannot make a round acknowledge nothing), or after 10 s of silence.
+    const auto delay = std::chrono::microseconds(rng() % 200000);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool started = false;
     std::string buffer;
     char chunk[4096];
     bool killed = false;
     for (;;) {
+      if (!started && !buffer.empty()) {
+        started = true;
+        deadline = std::chrono::steady_clock::now() + delay;
+      }
       if (!killed && std::chrono::steady_clock::now() >= deadline) {
         ::kill(pid, SIGKILL);
         killed = true;
