@@ -21,6 +21,7 @@ struct ExitError : std::runtime_error {
 };
 
 void register_zone_commands(CLI::App& app);
+void register_zone_sign_commands(CLI::App& app);  // zone sign|keygen (after register_zone_commands)
 void register_keys_commands(CLI::App& app);     // keygen, lab init
 void register_log_commands(CLI::App& app);      // log verify|show|prove|compare
 void register_policy_commands(CLI::App& app);   // policy list|show|graph|check

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show help for every command");
   register_zone_commands(app);
+  register_zone_sign_commands(app);
   register_keys_commands(app);
   register_log_commands(app);
   register_policy_commands(app);
