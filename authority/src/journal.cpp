@@ -2,6 +2,7 @@
 #include <rootgov/authority/journal.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -141,10 +142,22 @@ Journal::~Journal() {
 Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path, Options options) {
   const std::string where = path.string();
   bool existed = std::filesystem::exists(path);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Errc::io, fmt::format("cannot open journal '{}': {}", where, files::errno_text(errno)));
+  int fd = options.read_only ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC)
+                             : ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+    return fail(err == ENOENT ? Errc::not_found : Errc::io,
+                fmt::format("cannot open journal '{}': {}", where, files::errno_text(err)));
+  }
   std::unique_ptr<Journal> journal(new Journal(path, fd, options));
-  if (!existed) {
+  // One writer per journal: a second open (another daemon on the same state directory, or the
+  // same process twice) would interleave records.
+  if (!options.read_only && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    return fail(err == EWOULDBLOCK ? Errc::conflict : Errc::io,
+                fmt::format("journal '{}' is in use by another writer ({})", where, files::errno_text(err)));
+  }
+  if (!existed && !options.read_only) {
     if (auto ok = files::fsync_directory(path.parent_path()); !ok) return std::unexpected(ok.error());
   }
 
@@ -205,7 +218,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path
     ++index;
   }
 
-  if (torn) {
+  if (torn && !options.read_only) {
     if (::ftruncate(fd, static_cast<off_t>(offset)) != 0 || ::fsync(fd) != 0) {
       return fail(Errc::io, fmt::format("cannot drop the torn tail of '{}': {}", where, files::errno_text(errno)));
     }
@@ -221,6 +234,9 @@ Result<std::uint64_t> Journal::append(std::string_view payload) {
   if (payload.size() > kMaxRecordSize) {
     return fail(Errc::invalid_input,
                 fmt::format("journal record of {} bytes exceeds the limit of {} bytes", payload.size(), kMaxRecordSize));
+  }
+  if (m_options.read_only) {
+    return fail(Errc::conflict, fmt::format("journal '{}' is open read-only", m_path.string()));
   }
   std::string framed = frame(payload);  // checksums outside the lock
 

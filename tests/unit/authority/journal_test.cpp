@@ -202,6 +202,43 @@ TEST(Journal, RecoveryAcrossReadChunks) {
       << j.error().message;
 }
 
+TEST(Journal, OneWriterAtATime) {
+  TempDir dir;
+  auto first = open_ok(dir / "j");
+  auto second = Journal::open(dir / "j");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::conflict);
+  first.reset();
+  EXPECT_TRUE(Journal::open(dir / "j"));
+}
+
+TEST(Journal, ReadOnlyInspectsWithoutChanging) {
+  TempDir dir;
+  auto path = dir / "j";
+  auto missing = Journal::open(path, Journal::Options{true, true});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  EXPECT_FALSE(fs::exists(path));
+  write_n(path, 3);
+  std::ofstream(path, std::ios::app | std::ios::binary) << Journal::frame("torn").substr(0, 7);
+  const auto before = size_of(path);
+  auto writer_lock = open_ok(dir / "other");  // unrelated; readers take no lock
+  auto reader = Journal::open(path, Journal::Options{true, true});
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_EQ((*reader)->size(), 3U);
+  EXPECT_EQ((*reader)->recovery().dropped_bytes, 7U);
+  EXPECT_EQ(size_of(path), before) << "a read-only open must not cut the tail";
+  auto appended = (*reader)->append("x");
+  ASSERT_FALSE(appended);
+  EXPECT_EQ(appended.error().code, Errc::conflict);
+  // A reader can look at a journal a writer holds.
+  auto writer = open_ok(path);
+  EXPECT_EQ(writer->size(), 3U);
+  auto second_reader = Journal::open(path, Journal::Options{true, true});
+  ASSERT_TRUE(second_reader);
+  EXPECT_EQ(*(*second_reader)->read(2), payload_for(2));
+}
+
 TEST(Journal, RefusesOversizedRecords) {
   TempDir dir;
   auto j = open_ok(dir / "j", Journal::Options{false});

@@ -40,6 +40,9 @@ class Journal {
   struct Options {
     /// false skips fdatasync (tests and benchmarks of the framing only); never in production.
     bool sync = true;
+    /// Inspect only (offline tools, a live daemon's journal): no lock, no creation, a torn tail
+    /// is skipped but not cut, append() fails with Errc::conflict.
+    bool read_only = false;
   };
 
   /// What open() found.
@@ -49,7 +52,9 @@ class Journal {
     std::uint64_t dropped_bytes = 0;    ///< torn tail removed (0 after a clean shutdown)
   };
 
-  /// Opens or creates the journal at `path` and recovers it (see the file comment).
+  /// Opens or creates the journal at `path` and recovers it (see the file comment). Takes an
+  /// exclusive flock for the journal's lifetime: Errc::conflict while another Journal (in this
+  /// or another process) has the file open.
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path, Options options);
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path) { return open(path, Options{}); }
 
