@@ -1,6 +1,7 @@
 // default_actors.cpp - the default actor set: the world of root-zone oversight from 2005 on.
 #include <rootgov/authority/actors.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -660,7 +661,10 @@ std::vector<Actor> default_actors(const std::vector<std::string>& tlds) {
     // INVARIANT: the embedded roster is valid (a unit test loads it).
     throw std::logic_error("default roster: " + registry.error().message);
   }
-  for (const auto& tld : tlds) {
+  for (std::string tld : tlds) {
+    std::transform(tld.begin(), tld.end(), tld.begin(),
+                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+    if (!tld.empty() && tld.back() == '.') tld.pop_back();
     Actor manager;
     manager.id = "manager." + tld;
     manager.name = fmt::format("Manager of .{} (administrative and technical contact)", tld);

@@ -43,7 +43,8 @@ class ActorRegistry {
 /// An actor's private key (Ed25519), as written by `rootgov keygen` and `rootgov lab init`.
 class ActorKey {
  public:
-  /// A fresh key from the system RNG.
+  /// A fresh key from the system RNG. Precondition: is_valid_actor_id(id) (otherwise throws
+  /// std::invalid_argument).
   static ActorKey generate(ActorId id);
   /// Reads a key file; errors say which file and why (missing, unreadable, malformed).
   static Result<ActorKey> from_file(const std::filesystem::path& path);
@@ -69,7 +70,8 @@ class ActorKey {
 bool verify_signature(std::string_view public_key_b64, std::string_view message, std::string_view signature);
 
 /// The default actor set: the world of 2005 onward (DESIGN.md section 4), without keys.
-/// `tlds` adds a manager.<tld> for every TLD given.
+/// `tlds` adds a manager.<tld> for every TLD given (labels without the dot, any case; an invalid
+/// label throws std::invalid_argument).
 std::vector<Actor> default_actors(const std::vector<std::string>& tlds);
 
 }  // namespace rootgov::authority

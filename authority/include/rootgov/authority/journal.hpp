@@ -58,6 +58,7 @@ class Journal {
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path, Options options);
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path) { return open(path, Options{}); }
 
+  /// Precondition: no append() is running.
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

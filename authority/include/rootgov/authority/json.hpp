@@ -46,6 +46,8 @@ class Json {
       set_unsigned(static_cast<std::uint64_t>(i));
     }
   }
+  Json(char) = delete;  // a character is not a JSON value; say Json(std::string(1, c))
+  /// Strings MUST be valid UTF-8 (parse() guarantees it; code that builds values must too).
   Json(std::string s) : m_value(std::move(s)) {}
   Json(std::string_view s) : m_value(std::string(s)) {}
   Json(const char* s) : m_value(std::string(s)) {}
