@@ -35,11 +35,23 @@ class SignContext {
   bool sign(std::string_view data, std::string& out);
 
  private:
+  bool hash(std::string_view data, unsigned char* md);
+
   DnssecAlgorithm m_algorithm;
-  EVP_PKEY* m_pkey;  // owned by the key's Impl, which outlives this context
+  // A private copy of the key: RSA blinding state and EC precomputation are per key object,
+  // and sharing one key between threads serializes them on a lock inside libcrypto.
+  PkeyPtr m_pkey;
   PkeyCtxPtr m_pctx;
   MdCtxPtr m_mctx;
+  MdCtxPtr m_hash;
+  EVP_MD* m_sha256 = nullptr;  // fetched once: implicit fetches per call are slow in 3.0
+  bool m_reuse_ok = false;     // Ed25519 one-shot context reusable without re-init
   std::string m_der;
+
+ public:
+  ~SignContext();
+  SignContext(const SignContext&) = delete;
+  SignContext& operator=(const SignContext&) = delete;
 };
 
 /// Public key parsed from DNSKEY RDATA, for verification. Thread-safe (const use only).

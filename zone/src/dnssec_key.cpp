@@ -13,6 +13,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -392,12 +393,17 @@ bool verify_signature(std::string_view dnskey_rdata, std::string_view data, std:
 
 namespace detail {
 
-SignContext::SignContext(const DnssecKey& key) : m_algorithm(key.algorithm()), m_pkey(key.impl().pkey.get()) {
+SignContext::SignContext(const DnssecKey& key)
+    : m_algorithm(key.algorithm()), m_pkey(EVP_PKEY_dup(key.impl().pkey.get())) {
+  if (!m_pkey) return;
   if (m_algorithm == DnssecAlgorithm::ed25519) {
     m_mctx.reset(EVP_MD_CTX_new());
+    if (m_mctx && EVP_DigestSignInit(m_mctx.get(), nullptr, nullptr, nullptr, m_pkey.get()) != 1) m_mctx.reset();
     return;
   }
-  m_pctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, m_pkey, nullptr));
+  m_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  m_hash.reset(EVP_MD_CTX_new());
+  m_pctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, m_pkey.get(), nullptr));
   if (!m_pctx || EVP_PKEY_sign_init(m_pctx.get()) != 1) {
     m_pctx.reset();
     return;
@@ -406,22 +412,41 @@ SignContext::SignContext(const DnssecKey& key) : m_algorithm(key.algorithm()), m
   if (EVP_PKEY_CTX_set_signature_md(m_pctx.get(), EVP_sha256()) != 1) m_pctx.reset();
 }
 
+SignContext::~SignContext() { EVP_MD_free(m_sha256); }
+
+bool SignContext::hash(std::string_view data, unsigned char* md) {
+  unsigned int len = 0;
+  return m_sha256 != nullptr && m_hash && EVP_DigestInit_ex(m_hash.get(), m_sha256, nullptr) == 1 &&
+         EVP_DigestUpdate(m_hash.get(), data.data(), data.size()) == 1 && EVP_DigestFinal_ex(m_hash.get(), md, &len) == 1 &&
+         len == 32;
+}
+
 bool SignContext::sign(std::string_view data, std::string& out) {
   if (m_algorithm == DnssecAlgorithm::ed25519) {
-    if (!m_mctx || EVP_DigestSignInit(m_mctx.get(), nullptr, nullptr, nullptr, m_pkey) != 1) return false;
+    if (!m_mctx) return false;
+    // The first signature is made twice, on the initialized context and on a fresh one: when
+    // they agree, this libcrypto lets a one-shot EdDSA context be reused (3.0 does) and the
+    // costly re-initialization is skipped from then on.
+    if (!m_reuse_ok && EVP_DigestSignInit(m_mctx.get(), nullptr, nullptr, nullptr, m_pkey.get()) != 1) return false;
     std::size_t len = 64;
     std::size_t at = out.size();
     out.resize(at + 64);
-    if (EVP_DigestSign(m_mctx.get(), reinterpret_cast<unsigned char*>(out.data() + at), &len, bytes(data), data.size()) != 1 ||
-        len != 64) {
+    auto* o = reinterpret_cast<unsigned char*>(out.data() + at);
+    if (EVP_DigestSign(m_mctx.get(), o, &len, bytes(data), data.size()) != 1 || len != 64) {
       out.resize(at);
       return false;
+    }
+    if (!m_reuse_ok) {
+      unsigned char again[64];
+      std::size_t len2 = sizeof again;
+      m_reuse_ok = EVP_DigestSign(m_mctx.get(), again, &len2, bytes(data), data.size()) == 1 && len2 == 64 &&
+                   std::memcmp(again, o, 64) == 0;
     }
     return true;
   }
   if (!m_pctx) return false;
   std::array<unsigned char, 32> md{};
-  SHA256(bytes(data), data.size(), md.data());
+  if (!hash(data, md.data())) return false;
   std::size_t len = 0;
   if (EVP_PKEY_sign(m_pctx.get(), nullptr, &len, md.data(), md.size()) != 1) return false;
   if (m_algorithm == DnssecAlgorithm::rsasha256) {

@@ -1,7 +1,9 @@
 // zone/src/zone.cpp - zone storage, master-file parsing through ldns, canonical output.
 #include <rootgov/zone/zone.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "encoding.hpp"
 #include "ldns_util.hpp"
@@ -41,6 +45,23 @@ struct PendingSig {
   Rdata rdata;
   std::uint32_t line;
 };
+
+void attach_sigs(Zone& zone, std::vector<PendingSig>& sigs, Findings& findings) {
+  for (auto& sig : sigs) {
+    if (sig.rdata.size() < 2) continue;
+    RrType covered = detail::read_u16(sig.rdata.data());
+    RRset* set = zone.find(sig.owner, covered);
+    if (set == nullptr) {
+      findings.push_back({Severity::warning, "rrsig-orphan",
+                          "rrsig at '" + sig.owner.to_string() + "' covers " + type_to_string(covered) +
+                              ", which has no records there; dropped",
+                          sig.line, sig.owner.to_string()});
+      continue;
+    }
+    auto it = std::lower_bound(set->rrsigs.begin(), set->rrsigs.end(), sig.rdata);
+    if (it == set->rrsigs.end() || *it != sig.rdata) set->rrsigs.insert(it, std::move(sig.rdata));
+  }
+}
 
 Result<Zone, Findings> parse_stream(FILE* fp, const ParseOptions& options) {
   Findings findings;
@@ -124,22 +145,369 @@ Result<Zone, Findings> parse_stream(FILE* fp, const ParseOptions& options) {
   if (origin != nullptr) ldns_rdf_deep_free(origin);
   if (prev != nullptr) ldns_rdf_deep_free(prev);
 
-  for (auto& sig : sigs) {
-    if (sig.rdata.size() < 2) continue;
-    RrType covered = detail::read_u16(sig.rdata.data());
-    RRset* set = zone.find(sig.owner, covered);
-    if (set == nullptr) {
-      findings.push_back({Severity::warning, "rrsig-orphan",
-                          "rrsig at '" + sig.owner.to_string() + "' covers " + type_to_string(covered) +
-                              ", which has no records there; dropped",
-                          sig.line, sig.owner.to_string()});
-      continue;
-    }
-    auto it = std::lower_bound(set->rrsigs.begin(), set->rrsigs.end(), sig.rdata);
-    if (it == set->rrsigs.end() || *it != sig.rdata) set->rrsigs.insert(it, std::move(sig.rdata));
-  }
+  attach_sigs(zone, sigs, findings);
   if (has_errors(findings)) return std::unexpected(std::move(findings));
   return zone;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Fast path. Master files as signers meet them (one record per line or parenthesized, common
+// types) are tokenized here directly from memory; RDATA of the types below is encoded without
+// ldns, other types go through ldns_rr_new_frm_str one record at a time. Anything unusual (a
+// record ldns rejects, control characters, $INCLUDE, unbalanced parentheses, classes other than
+// IN, owners outside the zone) abandons the fast path, and the whole text is parsed again by
+// the ldns stream reader above, so findings on bad input are exactly the reference path's.
+
+struct Abandon {};
+
+bool all_digits(std::string_view t) {
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<std::uint32_t> parse_u32(std::string_view t) {
+  if (!all_digits(t) || t.size() > 10) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : t) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  if (v > 0xffffffffu) return std::nullopt;
+  return static_cast<std::uint32_t>(v);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != b[i]) return false;
+  }
+  return true;
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : m_text(text) {}
+  /// Next logical record's tokens; false at the end. Throws Abandon on what it will not judge.
+  bool next(std::vector<std::string_view>& toks, bool& blank_owner, std::uint32_t& end_line) {
+    toks.clear();
+    int depth = 0;
+    bool at_line_start = true;
+    blank_owner = false;
+    while (m_pos < m_text.size()) {
+      char c = m_text[m_pos];
+      if (at_line_start && toks.empty() && depth == 0) {
+        blank_owner = (c == ' ' || c == '\t');
+        at_line_start = false;
+      }
+      if (c == '\n') {
+        ++m_line;
+        ++m_pos;
+        at_line_start = true;
+        if (depth == 0 && !toks.empty()) {
+          end_line = m_line - 1;
+          return true;
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++m_pos;
+        continue;
+      }
+      if (c == ';') {
+        while (m_pos < m_text.size() && m_text[m_pos] != '\n') ++m_pos;
+        continue;
+      }
+      if (c == '(') {
+        ++depth;
+        ++m_pos;
+        continue;
+      }
+      if (c == ')') {
+        if (--depth < 0) throw Abandon{};
+        ++m_pos;
+        continue;
+      }
+      std::size_t start = m_pos;
+      if (c == '"') {
+        ++m_pos;
+        while (m_pos < m_text.size() && m_text[m_pos] != '"') {
+          if (m_text[m_pos] == '\n') throw Abandon{};
+          if (m_text[m_pos] == '\\') ++m_pos;
+          ++m_pos;
+        }
+        if (m_pos >= m_text.size()) throw Abandon{};
+        ++m_pos;
+      } else {
+        while (m_pos < m_text.size()) {
+          char d = m_text[m_pos];
+          auto u = static_cast<unsigned char>(d);
+          if (d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == ';' || d == '(' || d == ')' || d == '"') break;
+          if (u < 0x20 || u >= 0x7f) throw Abandon{};
+          if (d == '\\') {
+            if (m_pos + 1 >= m_text.size() || m_text[m_pos + 1] == '\n') throw Abandon{};
+            ++m_pos;
+          }
+          ++m_pos;
+        }
+      }
+      toks.push_back(m_text.substr(start, m_pos - start));
+    }
+    if (depth != 0) throw Abandon{};
+    end_line = m_line;
+    return !toks.empty();
+  }
+
+ private:
+  std::string_view m_text;
+  std::size_t m_pos = 0;
+  std::uint32_t m_line = 1;
+};
+
+std::optional<Rdata> fast_a(std::string_view t) {
+  Rdata out;
+  out.reserve(4);
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    std::size_t dot = i < 3 ? t.find('.', pos) : t.size();
+    if (dot == std::string_view::npos) return std::nullopt;
+    auto v = parse_u32(t.substr(pos, dot - pos));
+    if (!v || *v > 255 || dot - pos > 3) return std::nullopt;
+    out.push_back(static_cast<char>(*v));
+    pos = dot + 1;
+  }
+  return out;
+}
+
+std::optional<Rdata> fast_rdata(RrType type, std::span<const std::string_view> f, const Name& origin) {
+  auto name = [&](std::string_view t) -> std::optional<Name> {
+    if (t == "@") return origin;
+    auto n = Name::parse(t, origin);
+    if (!n) return std::nullopt;
+    return std::move(*n);
+  };
+  auto joined = [&](std::size_t from) {
+    std::string s;
+    for (std::size_t i = from; i < f.size(); ++i) s += f[i];
+    return s;
+  };
+  switch (type) {
+    case rrtype::kA:
+      if (f.size() != 1) return std::nullopt;
+      return fast_a(f[0]);
+    case rrtype::kAaaa: {
+      if (f.size() != 1 || f[0].size() > 45) return std::nullopt;
+      char buf[48];
+      std::memcpy(buf, f[0].data(), f[0].size());
+      buf[f[0].size()] = '\0';
+      unsigned char out[16];
+      if (inet_pton(AF_INET6, buf, out) != 1) return std::nullopt;
+      return Rdata(reinterpret_cast<const char*>(out), 16);
+    }
+    case rrtype::kNs:
+    case rrtype::kCname:
+    case rrtype::kPtr:
+    case rrtype::kDname: {
+      if (f.size() != 1) return std::nullopt;
+      auto n = name(f[0]);
+      if (!n) return std::nullopt;
+      return n->wire();
+    }
+    case rrtype::kSoa: {
+      if (f.size() != 7) return std::nullopt;
+      auto m = name(f[0]);
+      auto r = name(f[1]);
+      if (!m || !r) return std::nullopt;
+      SoaData soa{*m, *r};
+      std::uint32_t* fields[] = {&soa.serial, &soa.refresh, &soa.retry, &soa.expire, &soa.minimum};
+      for (int i = 0; i < 5; ++i) {
+        auto v = parse_u32(f[static_cast<std::size_t>(2 + i)]);
+        if (!v) return std::nullopt;
+        *fields[i] = *v;
+      }
+      return make_soa(soa);
+    }
+    case rrtype::kDs: {
+      if (f.size() < 4) return std::nullopt;
+      auto tag = parse_u32(f[0]);
+      auto alg = parse_u32(f[1]);
+      auto dt = parse_u32(f[2]);
+      if (!tag || *tag > 0xffff || !alg || *alg > 255 || !dt || *dt > 255) return std::nullopt;
+      auto digest = detail::decode_hex(joined(3));
+      if (!digest || digest->empty()) return std::nullopt;
+      return make_ds({static_cast<std::uint16_t>(*tag), static_cast<std::uint8_t>(*alg), static_cast<std::uint8_t>(*dt),
+                      std::move(*digest)});
+    }
+    case rrtype::kDnskey: {
+      if (f.size() < 4) return std::nullopt;
+      auto flags = parse_u32(f[0]);
+      auto proto = parse_u32(f[1]);
+      auto alg = parse_u32(f[2]);
+      if (!flags || *flags > 0xffff || !proto || *proto > 255 || !alg || *alg > 255) return std::nullopt;
+      std::string b64 = joined(3);
+      if (b64.size() % 4 != 0) return std::nullopt;
+      auto key = detail::decode_base64(b64);
+      if (!key || key->empty()) return std::nullopt;
+      Rdata r;
+      detail::put_u16(r, static_cast<std::uint16_t>(*flags));
+      r.push_back(static_cast<char>(*proto));
+      r.push_back(static_cast<char>(*alg));
+      r += *key;
+      return r;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<RrType> fast_type(std::string_view t) {
+  switch (t.size()) {
+    case 1:
+      if (iequals(t, "A")) return rrtype::kA;
+      break;
+    case 2:
+      if (iequals(t, "NS")) return rrtype::kNs;
+      if (iequals(t, "DS")) return rrtype::kDs;
+      break;
+    case 3:
+      if (iequals(t, "SOA")) return rrtype::kSoa;
+      break;
+    case 4:
+      if (iequals(t, "AAAA")) return rrtype::kAaaa;
+      if (iequals(t, "NSEC")) return rrtype::kNsec;
+      break;
+    case 5:
+      if (iequals(t, "RRSIG")) return rrtype::kRrsig;
+      break;
+    case 6:
+      if (iequals(t, "DNSKEY")) return rrtype::kDnskey;
+      if (iequals(t, "ZONEMD")) return rrtype::kZonemd;
+      break;
+    default:
+      break;
+  }
+  if (t.empty() || (t[0] >= '0' && t[0] <= '9')) return std::nullopt;
+  return type_from_string(t);
+}
+
+std::optional<Zone> parse_fast(std::string_view text, const ParseOptions& options, Findings& warnings) {
+  Zone zone(options.origin);
+  Name origin = options.origin;
+  std::uint32_t default_ttl = options.default_ttl;
+  std::optional<Name> prev_owner;
+  std::string_view prev_owner_text;
+  std::vector<PendingSig> sigs;
+  std::vector<std::string_view> toks;
+  detail::RdfPtr origin_rdf;
+  Lexer lex(text);
+  bool blank = false;
+  std::uint32_t line = 0;
+  try {
+    while (lex.next(toks, blank, line)) {
+      std::size_t i = 0;
+      if (!blank && toks[0][0] == '$') {
+        if (iequals(toks[0], "$TTL") && toks.size() == 2) {
+          auto v = parse_u32(toks[1]);
+          if (!v) throw Abandon{};
+          default_ttl = *v;
+          continue;
+        }
+        if (iequals(toks[0], "$ORIGIN") && toks.size() == 2) {
+          auto n = Name::parse(toks[1], origin);
+          if (!n) throw Abandon{};
+          origin = std::move(*n);
+          origin_rdf.reset();
+          prev_owner_text = {};
+          continue;
+        }
+        throw Abandon{};
+      }
+      if (!blank) {
+        if (!prev_owner || toks[0] != prev_owner_text) {
+          auto n = toks[0] == "@" ? Result<Name>(origin) : Name::parse(toks[0], origin);
+          if (!n) throw Abandon{};
+          prev_owner = std::move(*n);
+          prev_owner_text = toks[0];
+        }
+        i = 1;
+      } else if (!prev_owner) {
+        throw Abandon{};
+      } else {
+        prev_owner_text = {};
+      }
+      const Name& owner = *prev_owner;
+      if (!owner.is_subdomain_of(zone.origin())) throw Abandon{};
+      // RFC 1035 allows TTL and class in either order; the ldns reader takes TTL first only.
+      std::optional<std::uint32_t> ttl;
+      std::string_view ttl_text;
+      if (i < toks.size() && toks[i][0] >= '0' && toks[i][0] <= '9') {
+        ttl_text = toks[i];
+        ttl = parse_u32(toks[i]);  // nullopt with units ("1h"): ldns reads those
+        ++i;
+      }
+      if (i < toks.size() && iequals(toks[i], "IN")) ++i;
+      if (i >= toks.size()) throw Abandon{};
+      std::optional<RrType> type = fast_type(toks[i]);
+      std::uint32_t rr_ttl = ttl.value_or(default_ttl);
+      std::span<const std::string_view> fields(toks.data() + i + 1, toks.size() - i - 1);
+      if (type && !options.keep_dnssec && is_dnssec_type(*type, true)) continue;
+      std::optional<Rdata> rdata;
+      if (type && (ttl || ttl_text.empty())) rdata = fast_rdata(*type, fields, origin);
+      if (!rdata) {
+        // Through ldns, one record: unusual types, TTL units, or fields the fast path declines.
+        std::string rr_text = owner.to_string();
+        if (!ttl_text.empty()) {
+          rr_text += ' ';
+          rr_text += ttl_text;
+        }
+        rr_text += " IN";
+        for (std::size_t k = i; k < toks.size(); ++k) {
+          rr_text += ' ';
+          rr_text += toks[k];
+        }
+        if (!origin_rdf) {
+          origin_rdf.reset(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.wire().size(), origin.wire().data()));
+        }
+        ldns_rr* raw = nullptr;
+        ldns_status st = ldns_rr_new_frm_str(&raw, rr_text.c_str(), default_ttl, origin_rdf.get(), nullptr);
+        if (st != LDNS_STATUS_OK || raw == nullptr) throw Abandon{};
+        detail::RrPtr rr(raw);
+        if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN) throw Abandon{};
+        ldns_rr2canonical(rr.get());
+        type = static_cast<RrType>(ldns_rr_get_type(rr.get()));
+        rr_ttl = ldns_rr_ttl(rr.get());
+        if (!options.keep_dnssec && is_dnssec_type(*type, true)) continue;
+        Rdata r;
+        for (std::size_t k = 0; k < ldns_rr_rd_count(rr.get()); ++k) {
+          const ldns_rdf* rdf = ldns_rr_rdf(rr.get(), k);
+          r.append(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
+        }
+        rdata = std::move(r);
+      }
+      if (*type == rrtype::kRrsig) {
+        sigs.push_back({owner, std::move(*rdata), line});
+        continue;
+      }
+      if (!zone.add(owner, *type, rr_ttl, std::move(*rdata), line)) {
+        warnings.push_back({Severity::warning, "ttl-mismatch",
+                            "records of the " + type_to_string(*type) + " set at '" + owner.to_string() +
+                                "' have different TTLs; the lowest is kept (RFC 2181 section 5.2)",
+                            line, owner.to_string()});
+      }
+    }
+  } catch (const Abandon&) {
+    return std::nullopt;
+  }
+  attach_sigs(zone, sigs, warnings);
+  return zone;
+}
+
+Result<Zone, Findings> parse_text(std::string_view text, const ParseOptions& options) {
+  Findings warnings;  // a successful parse returns the zone only, as the reference path does
+  if (auto zone = parse_fast(text, options, warnings)) return std::move(*zone);
+  std::string copy(text);
+  if (copy.empty()) return parse_stream(FilePtr(std::tmpfile()).get(), options);
+  FilePtr fp(fmemopen(copy.data(), copy.size(), "r"));
+  if (!fp) return std::unexpected(Findings{{Severity::error, "io", "cannot read text", 0, {}}});
+  return parse_stream(fp.get(), options);
 }
 
 }  // namespace
@@ -172,19 +540,31 @@ RRset* Node::find(RrType type) {
 }
 
 Result<Zone, Findings> Zone::from_file(const std::filesystem::path& path, const ParseOptions& options) {
-  FilePtr fp(std::fopen(path.c_str(), "r"));
-  if (!fp) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return std::unexpected(Findings{{Severity::error, "io", "cannot open: " + std::string(std::strerror(errno)), 0, {}}});
   }
-  return parse_stream(fp.get(), options);
+  std::string text;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size) + 1);
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      return std::unexpected(Findings{{Severity::error, "io", "cannot read: " + std::string(std::strerror(e)), 0, {}}});
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return parse_text(text, options);
 }
 
 Result<Zone, Findings> Zone::from_text(std::string_view text, const ParseOptions& options) {
-  if (text.empty()) return parse_stream(FilePtr(std::tmpfile()).get(), options);
-  std::string copy(text);
-  FilePtr fp(fmemopen(copy.data(), copy.size(), "r"));
-  if (!fp) return std::unexpected(Findings{{Severity::error, "io", "cannot read text", 0, {}}});
-  return parse_stream(fp.get(), options);
+  return parse_text(text, options);
 }
 
 const Node* Zone::node(const Name& owner) const {
