@@ -110,12 +110,32 @@ void append_uint(std::string& out, std::uint64_t v) {
 }
 
 void append_rrsig_time(std::string& out, std::uint32_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  // Days to civil date (proleptic Gregorian), after H. Hinnant's public-domain algorithm.
+  std::int64_t days = t / 86400;
+  std::uint32_t secs = t % 86400;
+  days += 719468;
+  std::int64_t era = days / 146097;
+  auto doe = static_cast<std::uint32_t>(days - era * 146097);
+  std::uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  std::uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::uint32_t mp = (5 * doy + 2) / 153;
+  std::uint32_t d = doy - (153 * mp + 2) / 5 + 1;
+  std::uint32_t m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  char buf[14];
+  auto put = [&](int at, std::uint32_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      buf[at + i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, static_cast<std::uint32_t>(y), 4);
+  put(4, m, 2);
+  put(6, d, 2);
+  put(8, secs / 3600, 2);
+  put(10, secs / 60 % 60, 2);
+  put(12, secs % 60, 2);
   out.append(buf, 14);
 }
 

@@ -15,6 +15,10 @@ std::optional<std::string> decode_hex(std::string_view text);
 /// RRSIG time field as YYYYMMDDHHmmSS (RFC 4034 section 3.2), UTC.
 void append_rrsig_time(std::string& out, std::uint32_t t);
 void append_uint(std::string& out, std::uint64_t v);
+/// Mnemonic of the common types without allocation; empty for others (use type_to_string).
+std::string_view type_mnemonic(std::uint16_t type);
+/// Appends the presentation form of RDATA (as rdata_to_text, without a temporary).
+void append_rdata_text(std::string& out, std::uint16_t type, const std::string& rdata);
 
 inline std::uint16_t read_u16(const char* p) {
   return static_cast<std::uint16_t>((static_cast<std::uint8_t>(p[0]) << 8) | static_cast<std::uint8_t>(p[1]));

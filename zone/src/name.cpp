@@ -12,17 +12,6 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Offsets of the length octet of each label, left to right, excluding the terminal root label.
-std::size_t label_offsets(const std::string& wire, std::array<std::uint8_t, 128>& out) {
-  std::size_t n = 0;
-  std::size_t pos = 0;
-  while (pos < wire.size() && wire[pos] != '\0') {
-    out[n++] = static_cast<std::uint8_t>(pos);
-    pos += 1 + static_cast<std::uint8_t>(wire[pos]);
-  }
-  return n;
-}
-
 }  // namespace
 
 Result<Name> Name::parse(std::string_view text, const Name& origin) {
@@ -176,19 +165,30 @@ bool Name::is_subdomain_of(const Name& other) const {
 }
 
 std::strong_ordering Name::operator<=>(const Name& other) const {
-  if (m_wire == other.m_wire) return std::strong_ordering::equal;
-  std::array<std::uint8_t, 128> a{};
-  std::array<std::uint8_t, 128> b{};
-  std::size_t na = label_offsets(m_wire, a);
-  std::size_t nb = label_offsets(other.m_wire, b);
+  const std::string& x = m_wire;
+  const std::string& y = other.m_wire;
+  if (x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size()) == 0) return std::strong_ordering::equal;
+  // Label start offsets, left to right (no initialization needed: only [0, n) is read).
+  std::uint8_t a[128];
+  std::uint8_t b[128];
+  std::size_t na = 0;
+  std::size_t nb = 0;
+  for (std::size_t pos = 0; pos < x.size() && x[pos] != '\0'; pos += 1 + static_cast<std::uint8_t>(x[pos])) {
+    a[na++] = static_cast<std::uint8_t>(pos);
+  }
+  for (std::size_t pos = 0; pos < y.size() && y[pos] != '\0'; pos += 1 + static_cast<std::uint8_t>(y[pos])) {
+    b[nb++] = static_cast<std::uint8_t>(pos);
+  }
   std::size_t ia = na;
   std::size_t ib = nb;
   while (ia > 0 && ib > 0) {
     --ia;
     --ib;
-    auto la = static_cast<std::uint8_t>(m_wire[a[ia]]);
-    auto lb = static_cast<std::uint8_t>(other.m_wire[b[ib]]);
-    int c = std::memcmp(m_wire.data() + a[ia] + 1, other.m_wire.data() + b[ib] + 1, std::min(la, lb));
+    const char* pa = x.data() + a[ia];
+    const char* pb = y.data() + b[ib];
+    auto la = static_cast<std::uint8_t>(*pa);
+    auto lb = static_cast<std::uint8_t>(*pb);
+    int c = std::memcmp(pa + 1, pb + 1, std::min(la, lb));
     if (c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
     if (la != lb) return la < lb ? std::strong_ordering::less : std::strong_ordering::greater;
   }

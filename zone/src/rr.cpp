@@ -74,7 +74,12 @@ void append_type_bitmap(std::string& out, const Rdata& rdata, std::size_t pos) {
       for (unsigned b = 0; b < 8; ++b) {
         if ((bits & (0x80u >> b)) != 0) {
           out.push_back(' ');
-          out += type_to_string(static_cast<RrType>(window * 256 + i * 8 + b));
+          auto t = static_cast<RrType>(window * 256 + i * 8 + b);
+          if (auto m = detail::type_mnemonic(t); !m.empty()) {
+            out += m;
+          } else {
+            out += type_to_string(t);
+          }
         }
       }
     }
@@ -113,8 +118,39 @@ std::string ldns_rdata_to_text(RrType type, const Rdata& rdata) {
 
 }  // namespace
 
-std::string rdata_to_text(RrType type, const Rdata& r) {
-  std::string out;
+namespace detail {
+
+std::string_view type_mnemonic(std::uint16_t type) {
+  switch (type) {
+    case rrtype::kA:
+      return "A";
+    case rrtype::kNs:
+      return "NS";
+    case rrtype::kSoa:
+      return "SOA";
+    case rrtype::kAaaa:
+      return "AAAA";
+    case rrtype::kDs:
+      return "DS";
+    case rrtype::kRrsig:
+      return "RRSIG";
+    case rrtype::kNsec:
+      return "NSEC";
+    case rrtype::kDnskey:
+      return "DNSKEY";
+    case rrtype::kZonemd:
+      return "ZONEMD";
+    case rrtype::kCname:
+      return "CNAME";
+    case rrtype::kTxt:
+      return "TXT";
+    default:
+      return {};
+  }
+}
+
+void append_rdata_text(std::string& out, std::uint16_t type, const std::string& r) {
+  const std::size_t mark = out.size();
   std::size_t pos = 0;
   switch (type) {
     case rrtype::kA:
@@ -123,18 +159,19 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
         if (i > 0) out.push_back('.');
         append_uint(out, static_cast<std::uint8_t>(r[static_cast<std::size_t>(i)]));
       }
-      return out;
+      return;
     case rrtype::kAaaa: {
       if (r.size() != 16) break;
       char buf[INET6_ADDRSTRLEN];
       if (inet_ntop(AF_INET6, r.data(), buf, sizeof buf) == nullptr) break;
-      return buf;
+      out += buf;
+      return;
     }
     case rrtype::kNs:
     case rrtype::kCname:
     case rrtype::kDname:
     case rrtype::kPtr:
-      if (append_wire_name(out, r, pos) && pos == r.size()) return out;
+      if (append_wire_name(out, r, pos) && pos == r.size()) return;
       break;
     case rrtype::kSoa: {
       if (!append_wire_name(out, r, pos)) break;
@@ -144,7 +181,7 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
         out.push_back(' ');
         append_uint(out, read_u32(r.data() + pos + 4 * static_cast<std::size_t>(i)));
       }
-      return out;
+      return;
     }
     case rrtype::kDs: {
       if (r.size() < 5) break;
@@ -155,7 +192,7 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
       append_uint(out, static_cast<std::uint8_t>(r[3]));
       out.push_back(' ');
       detail::append_hex_upper(out, std::string_view(r).substr(4));
-      return out;
+      return;
     }
     case rrtype::kDnskey: {
       if (r.size() < 5) break;
@@ -166,11 +203,15 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
       append_uint(out, static_cast<std::uint8_t>(r[3]));
       out.push_back(' ');
       detail::append_base64(out, std::string_view(r).substr(4));
-      return out;
+      return;
     }
     case rrtype::kRrsig: {
       if (r.size() < 19) break;
-      out += type_to_string(read_u16(r.data()));
+      if (auto m = type_mnemonic(read_u16(r.data())); !m.empty()) {
+        out += m;
+      } else {
+        out += type_to_string(read_u16(r.data()));
+      }
       out.push_back(' ');
       append_uint(out, static_cast<std::uint8_t>(r[2]));
       out.push_back(' ');
@@ -188,12 +229,12 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
       if (!append_wire_name(out, r, pos)) break;
       out.push_back(' ');
       detail::append_base64(out, std::string_view(r).substr(pos));
-      return out;
+      return;
     }
     case rrtype::kNsec: {
       if (!append_wire_name(out, r, pos)) break;
       append_type_bitmap(out, r, pos);
-      return out;
+      return;
     }
     case rrtype::kZonemd: {
       if (r.size() < 6) break;
@@ -204,12 +245,21 @@ std::string rdata_to_text(RrType type, const Rdata& r) {
       append_uint(out, static_cast<std::uint8_t>(r[5]));
       out.push_back(' ');
       detail::append_hex_upper(out, std::string_view(r).substr(6));
-      return out;
+      return;
     }
     default:
       break;
   }
-  return ldns_rdata_to_text(type, r);
+  out.resize(mark);
+  out += ldns_rdata_to_text(type, r);
+}
+
+}  // namespace detail
+
+std::string rdata_to_text(RrType type, const Rdata& r) {
+  std::string out;
+  detail::append_rdata_text(out, type, r);
+  return out;
 }
 
 Result<Rdata> rdata_from_text(RrType type, std::string_view text, const Name& origin) {

@@ -15,6 +15,7 @@
 #include <span>
 
 #include "encoding.hpp"
+#include "zone_text.hpp"
 #include "ldns_util.hpp"
 
 namespace rootgov::zone {
@@ -653,29 +654,35 @@ void Zone::strip_dnssec(bool keep_dnskey) {
 
 namespace {
 
-void append_record(std::string& out, const std::string& owner, std::uint32_t ttl, RrType type, const Rdata& rdata) {
+void append_record(std::string& out, std::string_view owner, std::uint32_t ttl, RrType type, const Rdata& rdata) {
   out += owner;
   out.push_back('\t');
   detail::append_uint(out, ttl);
   out += "\tIN\t";
-  out += type_to_string(type);
+  if (auto m = detail::type_mnemonic(type); !m.empty()) {
+    out += m;
+  } else {
+    out += type_to_string(type);
+  }
   out.push_back('\t');
-  out += rdata_to_text(type, rdata);
+  detail::append_rdata_text(out, type, rdata);
   out.push_back('\n');
 }
 
 }  // namespace
 
-std::string to_text(const Zone& zone) {
-  std::string out;
-  out.reserve(zone.record_count() * 96);
+namespace detail {
+
+void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end) {
   struct Sig {
     const Rdata* rdata;
     std::uint32_t ttl;
   };
   std::vector<Sig> sigs;
-  for (const auto& [name, node] : zone.nodes()) {
-    const std::string owner = name.to_string();
+  std::string owner;
+  for (auto it = begin; it != end; ++it) {
+    const Node& node = it->second;
+    owner = it->first.to_string();
     sigs.clear();
     for (const auto& set : node.rrsets) {
       for (const auto& s : set.rrsigs) sigs.push_back({&s, set.ttl});
@@ -693,6 +700,14 @@ std::string to_text(const Zone& zone) {
       for (const auto& s : sigs) append_record(out, owner, s.ttl, rrtype::kRrsig, *s.rdata);
     }
   }
+}
+
+}  // namespace detail
+
+std::string to_text(const Zone& zone) {
+  std::string out;
+  out.reserve(zone.record_count() * 96);
+  detail::append_nodes_text(out, zone.nodes().begin(), zone.nodes().end());
   return out;
 }
 

@@ -6,6 +6,8 @@
 
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include <rootgov/zone/verify.hpp>
 #include <rootgov/zone/zonemd.hpp>
@@ -358,6 +360,27 @@ INSTANTIATE_TEST_SUITE_P(Algorithms, IncrementalTest,
                          [](const ::testing::TestParamInfo<DnssecAlgorithm>& param_info) {
                            return std::string(algorithm_mnemonic(param_info.param));
                          });
+
+}  // namespace
+}  // namespace rootgov::zone
+
+namespace rootgov::zone {
+namespace {
+
+TEST(WriterTest, ChunkedParallelWriterEqualsToText) {
+  Zone zone = root_unsigned();
+  auto keys = make_keys(DnssecAlgorithm::ed25519);
+  ASSERT_TRUE(sign_zone(zone, keys, options_at(1700000000)));
+  auto path = std::filesystem::temp_directory_path() / ("rootgov-writer-" + std::to_string(::getpid()) + ".zone");
+  for (unsigned threads : {1u, 2u, 3u}) {
+    ASSERT_TRUE(write_zone_text(zone, path, threads));
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, to_text(zone));
+  }
+  std::filesystem::remove(path);
+  EXPECT_FALSE(write_zone_text(zone, "/nonexistent-dir/x.zone"));
+}
 
 }  // namespace
 }  // namespace rootgov::zone

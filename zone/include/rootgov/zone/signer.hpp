@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <span>
 
@@ -70,5 +71,11 @@ Result<SignStats> sign_zone(Zone& zone, std::span<const DnssecKey> keys, const S
 /// (byte for byte for RSASHA256 and ED25519).
 Result<SignStats> resign(Zone& zone, const std::set<Name>& changed_names, std::span<const DnssecKey> keys,
                          const SignOptions& options);
+
+/// Writes exactly to_text(zone) to `path`, formatting chunks of about 128 KiB on `threads`
+/// threads (0 = cores) while earlier chunks are written, so memory stays bounded and the
+/// signed zone is never held twice. No fsync: for durable publication use write_file.
+/// Errors: io.
+Result<void> write_zone_text(const Zone& zone, const std::filesystem::path& path, unsigned threads = 0);
 
 }  // namespace rootgov::zone
