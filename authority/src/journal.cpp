@@ -319,11 +319,35 @@ Result<std::string> Journal::read(std::uint64_t index) const {
 
 Result<void> Journal::for_each(std::uint64_t from,
                                const std::function<Result<void>(std::uint64_t, std::string_view)>& visit) const {
-  const std::uint64_t end = size();
-  for (std::uint64_t i = from; i < end; ++i) {
-    auto record = read(i);
-    if (!record) return std::unexpected(record.error());
-    if (auto ok = visit(i, *record); !ok) return ok;
+  std::uint64_t end_index = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t end_offset = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    end_index = m_durable;
+    if (from >= end_index) return {};
+    offset = m_offsets[from];
+    end_offset = m_end;
+  }
+  // One sequential pass in large chunks; checksums are checked again on the way.
+  ChunkReader reader(m_fd, end_offset);
+  for (std::uint64_t i = from; i < end_index; ++i) {
+    auto damaged = [&](std::string_view what) {
+      return fail(Errc::check_failed,
+                  fmt::format("journal '{}' record {} (byte offset {}): {}", m_path.string(), i, offset, what));
+    };
+    if (offset + kHeaderSize > end_offset) return damaged("truncated record header");
+    auto header = reader.view(offset, kHeaderSize);
+    if (!header) return std::unexpected(header.error());
+    if (check_header(header->data()) != HeaderCheck::ok) return damaged("bad record header");
+    const std::uint64_t length = get_u32(header->data() + 4);
+    const std::uint32_t crc = get_u32(header->data() + 8);
+    if (offset + kHeaderSize + length > end_offset) return damaged("truncated record");
+    auto payload = reader.view(offset + kHeaderSize, length);
+    if (!payload) return std::unexpected(payload.error());
+    if (crypto::crc32c(*payload) != crc) return damaged("payload checksum mismatch");
+    if (auto ok = visit(i, *payload); !ok) return ok;
+    offset += kHeaderSize + length;
   }
   return {};
 }

@@ -239,6 +239,26 @@ TEST(Journal, ReadOnlyInspectsWithoutChanging) {
   EXPECT_EQ(*(*second_reader)->read(2), payload_for(2));
 }
 
+TEST(Journal, ReadsRecheckChecksums) {
+  TempDir dir;
+  auto path = dir / "j";
+  auto j = open_ok(path);
+  for (std::uint64_t i = 0; i < 4; ++i) ASSERT_TRUE(j->append(payload_for(i)));
+  patch(path, offset_of(2) + Journal::kHeaderSize + 1, "?");  // damage behind the open journal's back
+  auto one = j->read(2);
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().code, Errc::check_failed);
+  EXPECT_TRUE(j->read(1));
+  std::vector<std::uint64_t> visited;
+  auto all = j->for_each(0, [&](std::uint64_t i, std::string_view) -> Result<void> {
+    visited.push_back(i);
+    return {};
+  });
+  ASSERT_FALSE(all);
+  EXPECT_NE(all.error().message.find("record 2"), std::string::npos) << all.error().message;
+  EXPECT_EQ(visited, (std::vector<std::uint64_t>{0, 1}));
+}
+
 TEST(Journal, RefusesOversizedRecords) {
   TempDir dir;
   auto j = open_ok(dir / "j", Journal::Options{false});

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace rootgov::authority {
 namespace {
 
@@ -92,6 +94,53 @@ TEST(Json, BuildsAndReads) {
   auto parsed = Json::parse(j.canonical());
   ASSERT_TRUE(parsed);
   EXPECT_EQ(*parsed, j);
+}
+
+/// A random value: nested objects and arrays, integers at the edges, strings with controls,
+/// quotes, and multi-byte characters.
+Json random_value(std::mt19937_64& rng, int depth) {
+  static const std::vector<std::string> kPieces = {
+      "a", "Z", "\"", "\\", "\n", std::string(1, '\0'), "\x1f", "/", "\x7f", "\xC3\xA9", "\xE2\x82\xAC",
+      "\xF0\x9F\x98\x80", "\xEF\xAC\x81", "\xE2\x80\xA8", " "};
+  auto text = [&] {
+    std::string out;
+    for (auto n = rng() % 6; n > 0; --n) out += kPieces[rng() % kPieces.size()];
+    return out;
+  };
+  switch (depth > 3 ? rng() % 4 : rng() % 6) {
+    case 0: return Json(nullptr);
+    case 1: return Json(rng() % 2 == 0);
+    case 2: {
+      static const std::int64_t kEdges[] = {0, -1, 1, INT64_MIN, INT64_MAX, 9007199254740993LL};
+      return rng() % 2 == 0 ? Json(kEdges[rng() % 6]) : Json(static_cast<std::int64_t>(rng()));
+    }
+    case 3: return rng() % 5 == 0 ? Json(std::uint64_t{18446744073709551615ULL}) : Json(text());
+    case 4: {
+      Json::Array a;
+      for (auto n = rng() % 4; n > 0; --n) a.push_back(random_value(rng, depth + 1));
+      return Json(std::move(a));
+    }
+    default: {
+      Json::Object o;
+      for (auto n = rng() % 5; n > 0; --n) o.insert_or_assign(text(), random_value(rng, depth + 1));
+      return Json(std::move(o));
+    }
+  }
+}
+
+TEST(CanonicalJson, RandomValuesRoundTrip) {
+  const std::uint64_t seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 2000; ++i) {
+    Json v = random_value(rng, 0);
+    std::string bytes = v.canonical();
+    auto parsed = Json::parse(bytes);
+    ASSERT_TRUE(parsed) << bytes << ": " << parsed.error().message;
+    ASSERT_EQ(*parsed, v) << bytes;
+    ASSERT_EQ(parsed->canonical(), bytes);
+    for (unsigned char c : bytes) ASSERT_FALSE(c == '\n' || c == '\r' || c == '\t') << "raw control in " << bytes;
+  }
 }
 
 }  // namespace

@@ -81,8 +81,9 @@ class Journal {
   Result<std::string> read(std::uint64_t index) const;
   /// Every durable record, in order.
   Result<std::vector<std::string>> read_all() const;
-  /// Calls `visit(index, payload)` for records [from, size()) in order; stops at the first error
-  /// the visitor returns.
+  /// Calls `visit(index, payload)` for records [from, size()) in order, re-checking each
+  /// record's checksums (Errc::check_failed names the record); stops at the first error, the
+  /// visitor's included. `payload` is valid only during the call.
   Result<void> for_each(std::uint64_t from,
                         const std::function<Result<void>(std::uint64_t, std::string_view)>& visit) const;
 
