@@ -202,6 +202,18 @@ TEST(MerkleTree, SubtreeConsistencyFromOurOwnTree) {
   EXPECT_TRUE(is_valid_subtree(8, 13));
 }
 
+TEST(MerkleHash, TextForms) {
+  MerkleHash h = merkle_leaf_hash("x");
+  EXPECT_EQ(*merkle_hash_from_hex(to_hex(h)), h);
+  EXPECT_EQ(*merkle_hash_from_base64(to_base64(h)), h);
+  EXPECT_FALSE(merkle_hash_from_hex(to_hex(h).substr(2)));
+  EXPECT_FALSE(merkle_hash_from_hex(std::string(64, 'g')));
+  EXPECT_FALSE(merkle_hash_from_base64("ZG9uJ3QgY2FyZSAx"));                             // 12 bytes
+  EXPECT_FALSE(merkle_hash_from_base64(to_base64(h).substr(0, 43)));                     // no padding
+  EXPECT_FALSE(merkle_hash_from_base64(" " + to_base64(h)));                             // whitespace
+  EXPECT_FALSE(merkle_hash_from_base64("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV="));  // non-zero pad bits
+}
+
 TEST(TreeHead, SignAndVerify) {
   ActorKey authority = ActorKey::generate("authority");
   MerkleTree tree;
