@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <iostream>
@@ -113,6 +114,11 @@ void run_sign(const SignArgs& a) {
                  parse_ms, stats->prepare_seconds * 1e3, stats->sign_seconds * 1e3, stats->zonemd_seconds * 1e3, write_ms,
                  ms_since(t0));
   }
+  // Done: leave without tearing the zone down node by node (about 1 ms per 10,000 records);
+  // the kernel reclaims the memory at once. Nothing else is pending: the output is closed.
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(kExitOk);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 namespace rootgov::zone {
 namespace {
 
-constexpr std::size_t kChunkRecords = 1500;  // about 128 KiB of text
+constexpr std::size_t kChunkRecords = 600;  // about 50 KiB of text per buffer
 
 bool write_all(int fd, const std::string& text) {
   std::size_t off = 0;
