@@ -257,12 +257,17 @@ std::vector<const Actor*> ActorRegistry::in_body(std::string_view body) const {
 }
 
 const Actor* ActorRegistry::manager_of(std::string_view tld) const {
-  if (const Actor* a = find("manager." + std::string(tld)); a != nullptr) return a;
-  for (const auto& [id, a] : m_actors) {
-    if (a.has_role("tld-manager") && std::find(a.manages.begin(), a.manages.end(), tld) != a.manages.end()) {
-      return &a;
-    }
+  // Whoever lists the TLD in `manages` is its manager (a transfer moves it); "manager.<tld>"
+  // is only the conventional id, used when nobody lists the TLD.
+  const Actor* conventional = find("manager." + std::string(tld));
+  if (conventional != nullptr &&
+      std::find(conventional->manages.begin(), conventional->manages.end(), tld) != conventional->manages.end()) {
+    return conventional;
   }
+  for (const auto& [id, a] : m_actors) {
+    if (std::find(a.manages.begin(), a.manages.end(), tld) != a.manages.end()) return &a;
+  }
+  if (conventional != nullptr && conventional->manages.empty()) return conventional;
   return nullptr;
 }
 

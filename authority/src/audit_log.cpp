@@ -66,14 +66,16 @@ Result<std::vector<Event>> AuditLog::commit() {
     for (std::size_t k = 0; k < m_staged.size(); ++k) {
       std::uint64_t index = m_lines.size() + k;
       if (index >= m_expected->size()) {
+        m_mismatch = index;
         discard();
         return fail(Errc::check_failed, "replay produced entry " + std::to_string(index) +
                                             " that the log does not hold (truncated log?)");
       }
       if ((*m_expected)[index] != m_staged[k]) {
+        m_mismatch = index;
         discard();
         return fail(Errc::check_failed, "entry " + std::to_string(index) +
-                                            " differs from what replaying the log produces there");
+                                            " differs from what replaying the log produces there (was it altered?)");
       }
     }
   } else if (m_journal) {

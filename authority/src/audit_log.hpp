@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,8 @@ class AuditLog {
   void discard();
 
   const std::vector<std::string>& lines() const { return m_lines; }
+  /// In replay: the index of the entry that did not match, after commit() failed on it.
+  std::optional<std::uint64_t> mismatch() const { return m_mismatch; }
   const MerkleTree& tree() const { return m_tree; }
   Result<std::vector<std::string>> inclusion_proof(std::uint64_t index, std::uint64_t size) const;
   Result<std::vector<std::string>> consistency_proof(std::uint64_t first, std::uint64_t second) const;
@@ -64,6 +67,7 @@ class AuditLog {
   std::string m_staged_hash;
   MerkleTree m_tree;
   const std::vector<std::string>* m_expected = nullptr;
+  std::optional<std::uint64_t> m_mismatch;
 };
 
 /// Lowercase hex SHA-256.

@@ -758,7 +758,9 @@ struct Authority::Impl {
     if (auto e = commit(); !e) return e;
     while (log.size() < lines.size()) {
       std::uint64_t i = log.size();
-      auto where = [&](const Error& e) { return fail(Errc::check_failed, "log entry " + std::to_string(i) + ": " + e.message); };
+      auto where = [&](const Error& e) {
+        return fail(Errc::check_failed, "replaying entry " + std::to_string(i) + ": " + e.message);
+      };
       auto o = Json::parse(lines[i]);
       if (!o || !o->is_object()) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " is not a JSON object");
       auto event = field(*o, "event");
@@ -1090,7 +1092,29 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     ++report.documents;
   }
 
-  // 3. Merkle tree and the signed tree head.
+  // 3. Replay from the base zone: every derived entry and digest must come out the same.
+  if (options.replay) {
+    if (!options.resolve_policy) return bad(std::nullopt, "no policy resolver given for replay");
+    auto policy = options.resolve_policy(report.model);
+    if (!policy) return bad(0, "entry 0 names model '" + report.model + "': " + policy.error().message);
+    fs::path base_path = options.base_zone.empty() ? beside / kBaseZoneFile : options.base_zone;
+    auto base = read_file(base_path);
+    if (!base) return bad(std::nullopt, "replay needs the base zone: " + base.error().message + " (pass --base-zone)");
+    Impl impl;
+    impl.registry = *registry;
+    impl.policy = *policy;
+    impl.mode = field(genesis, "clock") == "simulated" ? ClockMode::simulated : ClockMode::real;
+    auto key = ActorKey::generate("authority");
+    impl.authority_key = key;
+    if (auto e = impl.load_base(*base); !e) return bad(std::nullopt, e.error().message);
+    // The genesis entry names the authority's key; replay it with that key's public half.
+    impl.genesis_key_override = authority_key;
+    if (auto e = impl.replay(*lines); !e) {
+      std::optional<std::uint64_t> where = impl.log.mismatch().value_or(impl.log.size());
+      return bad(where, e.error().message);
+    }
+  }
+  // 4. Merkle tree and the signed tree head.
   MerkleTree tree;
   for (const auto& line : *lines) tree.append(line);
   report.root_hex = to_hex(tree.root());
@@ -1116,28 +1140,6 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     return bad(std::nullopt, "no tree head at '" + sth_path.string() + "'");
   }
 
-  // 4. Replay from the base zone: every derived entry and digest must come out the same.
-  if (options.replay) {
-    if (!options.resolve_policy) return bad(std::nullopt, "no policy resolver given for replay");
-    auto policy = options.resolve_policy(report.model);
-    if (!policy) return bad(0, "entry 0 names model '" + report.model + "': " + policy.error().message);
-    fs::path base_path = options.base_zone.empty() ? beside / kBaseZoneFile : options.base_zone;
-    auto base = read_file(base_path);
-    if (!base) return bad(std::nullopt, "replay needs the base zone: " + base.error().message + " (pass --base-zone)");
-    Impl impl;
-    impl.registry = *registry;
-    impl.policy = *policy;
-    impl.mode = field(genesis, "clock") == "simulated" ? ClockMode::simulated : ClockMode::real;
-    auto key = ActorKey::generate("authority");
-    impl.authority_key = key;
-    if (auto e = impl.load_base(*base); !e) return bad(std::nullopt, e.error().message);
-    // The genesis entry names the authority's key; replay it with that key's public half.
-    impl.genesis_key_override = authority_key;
-    if (auto e = impl.replay(*lines); !e) {
-      std::optional<std::uint64_t> where = impl.log.size();
-      return bad(where, e.error().message);
-    }
-  }
   report.ok = true;
   report.message = "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
                    " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +

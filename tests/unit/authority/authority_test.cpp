@@ -1,0 +1,530 @@
+// tests/unit/authority/authority_test.cpp - the request workflow over a simple test policy.
+#include <rootgov/authority/authority.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include <rootgov/authority/signed_document.hpp>
+
+#include <botan/hash.h>
+#include <botan/hex.h>
+
+namespace rootgov::authority {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sha256_hex(const std::string& data) {
+  auto h = Botan::HashFunction::create_or_throw("SHA-256");
+  h->update(data);
+  return Botan::hex_encode(h->final(), false);
+}
+
+// A policy for tests: the TLD manager and the affected managers confirm (affected managers'
+// silence is consent after 14 days), then "ntia" authorizes within 30 days or the request
+// expires. Governments may comment. Any binding rejection rejects.
+class TestPolicy : public Policy {
+ public:
+  std::string id() const override { return "test-policy"; }
+  std::string title() const override { return "test policy"; }
+  Result<void> may_submit(const RequestView& r, const ActorRegistry& reg) const override {
+    if (r.kind == ChangeKind::root_update) {
+      const Actor* a = reg.find(r.requester);
+      if (a != nullptr && a->has_role("iana")) return {};
+      return fail(Errc::unauthorized, "only iana submits root-level changes");
+    }
+    const Actor* m = reg.manager_of(r.tld);
+    if (r.kind == ChangeKind::delegate || (m != nullptr && m->id == r.requester)) return {};
+    return fail(Errc::unauthorized, "only the manager of '" + r.tld + "' may submit for it");
+  }
+  Decision evaluate(const RequestView& r, std::span<const Ballot> ballots, Timestamp now,
+                    const ActorRegistry& reg) const override {
+    Decision d;
+    std::map<ActorId, Vote> votes;
+    for (const auto& b : ballots) {
+      if (b.vote != Vote::comment) votes[b.actor] = b.vote;
+    }
+    for (const auto& [actor, vote] : votes) {
+      if (vote == Vote::reject) {
+        d.outcome = Outcome::rejected;
+        d.stage = actor == "ntia" ? "authorization" : "contact-confirmation";
+        d.explanation = "rejected by " + actor;
+        return d;
+      }
+    }
+    std::vector<ActorId> contacts;
+    if (r.kind != ChangeKind::root_update && r.kind != ChangeKind::delegate) {
+      if (const Actor* m = reg.manager_of(r.tld)) contacts.push_back(m->id);
+    }
+    Timestamp consent_deadline = r.submitted_at + Duration{14 * 86400};
+    for (const auto& a : r.affected) {
+      if (now < consent_deadline) contacts.push_back(a);
+    }
+    for (const auto& c : contacts) {
+      if (!votes.contains(c)) d.awaiting.push_back(c);
+    }
+    d.may_comment = {"gov.br"};
+    if (!d.awaiting.empty()) {
+      d.stage = "contact-confirmation";
+      if (!r.affected.empty()) d.deadline = consent_deadline;
+      d.explanation = "awaiting contact confirmation";
+      return d;
+    }
+    Timestamp auth_deadline = r.submitted_at + Duration{30 * 86400};
+    if (!votes.contains("ntia")) {
+      if (now >= auth_deadline) {
+        d.outcome = Outcome::expired;
+        d.stage = "authorization";
+        d.explanation = "expired: ntia did not act within 30 days";
+        return d;
+      }
+      d.stage = "authorization";
+      d.awaiting = {"ntia"};
+      d.deadline = auth_deadline;
+      d.explanation = "awaiting ntia";
+      return d;
+    }
+    d.outcome = Outcome::approved;
+    d.stage = "authorization";
+    d.approvers = contacts;
+    d.approvers.push_back("ntia");
+    d.explanation = "approved";
+    return d;
+  }
+};
+
+constexpr const char* kZone =
+    ".\t86400\tIN\tSOA\ta.root-servers.net. nstld.verisign-grs.com. 2005111800 1800 900 604800 86400\n"
+    ".\t518400\tIN\tNS\ta.root-servers.net.\n"
+    "a.root-servers.net.\t518400\tIN\tA\t198.41.0.4\n"
+    "br.\t172800\tIN\tNS\ta.dns.br.\n"
+    "br.\t172800\tIN\tNS\tb.dns.br.\n"
+    "a.dns.br.\t172800\tIN\tA\t200.160.0.10\n"
+    "b.dns.br.\t172800\tIN\tA\t200.189.41.10\n"
+    "net.\t172800\tIN\tNS\ta.gtld-servers.net.\n"
+    "net.\t172800\tIN\tNS\tb.gtld-servers.net.\n"
+    "a.gtld-servers.net.\t172800\tIN\tA\t192.5.6.30\n"
+    "b.gtld-servers.net.\t172800\tIN\tA\t192.33.14.30\n"
+    "com.\t172800\tIN\tNS\ta.gtld-servers.net.\n"
+    "com.\t172800\tIN\tNS\tb.gtld-servers.net.\n"
+    "root-servers.net.\t172800\tIN\tNS\ta.gtld-servers.net.\n";
+
+class AuthorityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("rootgov-authority-test-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    for (std::string id : {"ntia", "iana", "instructor", "manager.br", "manager.com", "manager.net", "gov.br", "mallory"}) {
+      Actor a;
+      a.id = id;
+      a.name = id;
+      if (id == "ntia") a.roles = {"ntia"};
+      if (id == "iana") a.roles = {"iana"};
+      if (id == "instructor") a.roles = {"instructor"};
+      if (id == "mallory") a.roles = {"private-sector"};
+      if (id.rfind("manager.", 0) == 0) {
+        a.roles = {"tld-manager"};
+        a.manages = {id.substr(8)};
+      }
+      if (id == "gov.br") {
+        a.roles = {"government"};
+        a.country = "br";
+      }
+      keys.emplace(id, ActorKey::generate(id));
+      a.public_key = keys.at(id).public_key();
+      auto added = registry.add(a);
+      ASSERT_TRUE(added) << added.error().message;
+    }
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  AuthorityOptions options() {
+    AuthorityOptions o;
+    o.state_dir = dir;
+    o.base_zone_text = kZone;
+    o.registry = registry;
+    o.policy = std::make_shared<TestPolicy>();
+    o.clock = ClockMode::simulated;
+    o.dnssec_algorithm = "ed25519";
+    o.sign_threads = 1;
+    return o;
+  }
+
+  std::string doc(const std::string& actor, DocumentType type, Json body) {
+    Document d;
+    d.type = type;
+    d.actor = actor;
+    d.time = Timestamp{1132272000};
+    d.seq = ++seq[actor];
+    d.body = std::move(body);
+    return SignedDocument::sign(d, keys.at(actor)).value().to_wire();
+  }
+  std::string submit_doc(const std::string& actor, const std::string& body_json) {
+    return doc(actor, DocumentType::submit, Json::parse(body_json).value());
+  }
+  std::string ballot_doc(const std::string& actor, const std::string& id, const std::string& vote,
+                         const std::string& comment = "") {
+    Json b(Json::Object{});
+    b["request"] = id;
+    b["vote"] = vote;
+    if (!comment.empty()) b["comment"] = comment;
+    return doc(actor, DocumentType::ballot, b);
+  }
+  std::string advance_doc(const std::string& actor, const std::string& duration) {
+    Json b(Json::Object{});
+    b["action"] = "clock-advance";
+    b["duration"] = duration;
+    return doc(actor, DocumentType::admin, b);
+  }
+
+  fs::path dir;
+  ActorRegistry registry;
+  std::map<ActorId, ActorKey> keys;
+  std::map<ActorId, std::uint64_t> seq;
+};
+
+const char* kBrNs = R"({"kind":"ns-update","tld":"br","ns":[{"host":"a.dns.br","addresses":["200.160.0.10"]},{"host":"c.dns.br","addresses":["200.192.233.10"]}]})";
+
+TEST_F(AuthorityTest, SubmissionGetsAnIdAndAwaitsTheContacts) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->request.id, "ROOT-MGMT#20051118001");
+  EXPECT_EQ(r->request.state, RequestState::awaiting);
+  EXPECT_EQ(r->request.decision.awaiting, std::vector<ActorId>{"manager.br"});
+  auto r2 = a->submit(submit_doc("manager.br", R"({"kind":"ds-update","tld":"br","ds":[]})"));
+  ASSERT_TRUE(r2) << r2.error().message;
+  EXPECT_EQ(r2->request.id, "ROOT-MGMT#20051118002");
+}
+
+TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {
+  auto a = Authority::open(options()).value();
+  std::uint32_t serial = a->serial();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+  EXPECT_EQ(a->find(r.request.id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+  auto done = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve"));
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->request.state, RequestState::published);
+  EXPECT_GT(a->serial(), serial);
+  const std::string& text = a->zone_text();
+  EXPECT_NE(text.find("br.\t172800\tIN\tNS\tc.dns.br."), std::string::npos);
+  EXPECT_EQ(text.find("b.dns.br."), std::string::npos) << "orphaned glue must disappear";
+  EXPECT_NE(text.find("br.\t86400\tIN\tRRSIG\tNSEC"), std::string::npos) << text;
+  EXPECT_NE(text.find(".\t86400\tIN\tRRSIG\tSOA"), std::string::npos);
+}
+
+TEST_F(AuthorityTest, BallotFromActorNotAwaitedIsRefusedAndLeavesNoTrace) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  auto size = a->log_size();
+  auto b = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve"));
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().code, Errc::unauthorized);
+  EXPECT_NE(b.error().message.find("manager.br"), std::string::npos);
+  EXPECT_EQ(a->log_size(), size);
+}
+
+TEST_F(AuthorityTest, RejectionNeedsACommentAndEndsTheRequest) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  auto no_comment = a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "reject"));
+  ASSERT_FALSE(no_comment);
+  EXPECT_EQ(no_comment.error().code, Errc::invalid_input);
+  std::string before = a->zone_text();
+  auto rej = a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "reject", "not ours"));
+  ASSERT_TRUE(rej);
+  EXPECT_EQ(rej->request.state, RequestState::rejected);
+  EXPECT_EQ(a->zone_text(), before);
+}
+
+TEST_F(AuthorityTest, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
+  auto a = Authority::open(options()).value();
+  auto size = a->log_size();
+  auto private_glue = a->submit(submit_doc(
+      "manager.br", R"({"kind":"ns-update","tld":"br","ns":[{"host":"a.dns.br","addresses":["10.0.0.1"]},{"host":"b.dns.br","addresses":["200.189.41.10"]}]})"));
+  ASSERT_FALSE(private_glue);
+  EXPECT_NE(private_glue.error().message.find("glue-prohibited"), std::string::npos) << private_glue.error().message;
+  auto missing = a->submit(submit_doc("manager.br", R"({"kind":"ds-update","tld":"zz","ds":[]})"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  auto unknown_kind = a->submit(submit_doc("manager.br", R"({"kind":"teleport","tld":"br"})"));
+  ASSERT_FALSE(unknown_kind);
+  EXPECT_EQ(unknown_kind.error().code, Errc::invalid_input);
+  auto not_manager = a->submit(submit_doc("mallory", kBrNs));
+  ASSERT_FALSE(not_manager);
+  EXPECT_EQ(not_manager.error().code, Errc::unauthorized);
+  auto garbage = a->submit("{not json");
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(a->log_size(), size);
+}
+
+TEST_F(AuthorityTest, ReplayedOrForgedDocumentsAreRefused) {
+  auto a = Authority::open(options()).value();
+  std::string wire = submit_doc("manager.br", kBrNs);
+  ASSERT_TRUE(a->submit(wire));
+  auto again = a->submit(wire);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::unauthorized);
+  // Signed by mallory's key but claiming to be manager.br.
+  Document d;
+  d.type = DocumentType::submit;
+  d.actor = "manager.br";
+  d.time = Timestamp{1132272000};
+  d.seq = 99;
+  d.body = Json::parse(kBrNs).value();
+  auto forged = SignedDocument::sign(d, keys.at("mallory"));
+  if (forged) {
+    auto f = a->submit(forged->to_wire());
+    ASSERT_FALSE(f);
+    EXPECT_EQ(f.error().code, Errc::unauthorized);
+  }
+}
+
+TEST_F(AuthorityTest, SimulatedClockFiresTimeoutsAndOnlyTheInstructorMovesIt) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+  auto refused = a->advance_clock(advance_doc("mallory", "31d"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unauthorized);
+  auto t = a->advance_clock(advance_doc("instructor", "31d"));
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->seconds, 1132272000 + 31 * 86400);
+  EXPECT_EQ(a->find(r.request.id)->state, RequestState::expired);
+}
+
+TEST_F(AuthorityTest, RestartResumesAndFinishesAPendingRequest) {
+  std::string id;
+  std::string zone_before;
+  std::uint64_t size = 0;
+  {
+    auto a = Authority::open(options()).value();
+    id = a->submit(submit_doc("manager.br", kBrNs)).value().request.id;
+    ASSERT_TRUE(a->ballot(id, ballot_doc("manager.br", id, "approve")));
+    zone_before = a->zone_text();
+    size = a->log_size();
+  }
+  auto a = Authority::open(options());
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ((*a)->log_size(), size);
+  EXPECT_EQ((*a)->zone_text(), zone_before);
+  ASSERT_NE((*a)->find(id), nullptr);
+  EXPECT_EQ((*a)->find(id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+  auto done = (*a)->ballot(id, ballot_doc("ntia", id, "approve"));
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->request.state, RequestState::published);
+}
+
+TEST_F(AuthorityTest, ReplayReproducesStateAndZoneByteForByte) {
+  // Property: a seeded random sequence of submissions, ballots and clock moves, then a
+  // restart, gives the same zone text, digest, serial and request states.
+  unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  std::string zone_text;
+  Summary before;
+  std::map<RequestId, RequestState> states;
+  {
+    auto a = Authority::open(options()).value();
+    std::vector<std::string> open;
+    const char* bodies[] = {
+        kBrNs,
+        R"({"kind":"ds-update","tld":"br","ds":[{"key_tag":12345,"algorithm":8,"digest_type":2,"digest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]})",
+        R"({"kind":"ns-update","tld":"com","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"},{"host":"a.dns.br"}]})",
+        R"({"kind":"ds-update","tld":"net","ds":[]})",
+    };
+    const char* submitters[] = {"manager.br", "manager.br", "manager.com", "manager.net"};
+    for (int step = 0; step < 40; ++step) {
+      int what = static_cast<int>(rng() % 4);
+      if (what == 0 || open.empty()) {
+        int k = static_cast<int>(rng() % 4);
+        auto r = a->submit(submit_doc(submitters[k], bodies[k]));
+        if (r) open.push_back(r->request.id);
+      } else if (what == 1 || what == 2) {
+        const std::string& id = open[rng() % open.size()];
+        const RequestInfo* info = a->find(id);
+        if (info->state == RequestState::awaiting && !info->decision.awaiting.empty()) {
+          std::string who = info->decision.awaiting.front();
+          bool reject = rng() % 5 == 0;
+          (void)a->ballot(id, ballot_doc(who, id, reject ? "reject" : "approve", reject ? "no" : ""));
+        }
+      } else {
+        (void)a->advance_clock(advance_doc("instructor", std::to_string(1 + rng() % 20) + "d"));
+      }
+    }
+    zone_text = a->zone_text();
+    before = a->summary();
+    for (const auto* r : a->list()) states[r->id] = r->state;
+  }
+  auto a = Authority::open(options());
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ((*a)->zone_text(), zone_text);
+  EXPECT_EQ((*a)->summary().zone_digest, before.zone_digest);
+  EXPECT_EQ((*a)->serial(), before.serial);
+  EXPECT_EQ((*a)->log_size(), before.log_size);
+  for (const auto& [id, st] : states) EXPECT_EQ((*a)->find(id)->state, st) << id;
+}
+
+TEST_F(AuthorityTest, OpeningWithAnotherModelOrRegistryIsAClearError) {
+  { auto a = Authority::open(options()).value(); }
+  class OtherPolicy : public TestPolicy {
+   public:
+    std::string id() const override { return "other"; }
+  };
+  auto o = options();
+  o.policy = std::make_shared<OtherPolicy>();
+  auto a = Authority::open(o);
+  ASSERT_FALSE(a);
+  EXPECT_NE(a.error().message.find("test-policy"), std::string::npos) << a.error().message;
+}
+
+// ---- offline verification (rootgov log verify) ----
+
+class LogVerifyTest : public AuthorityTest {
+ protected:
+  // A state with a published change, a rejection and a pending request; returns the export.
+  std::vector<std::string> make_history() {
+    auto a = Authority::open(options()).value();
+    auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+    EXPECT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+    EXPECT_TRUE(a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve")));
+    auto r2 = a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
+    EXPECT_TRUE(a->ballot(r2.request.id, ballot_doc("manager.net", r2.request.id, "reject", "changed our mind")));
+    EXPECT_TRUE(a->submit(submit_doc("manager.com", R"({"kind":"ds-update","tld":"com","ds":[]})")));
+    EXPECT_TRUE(a->advance_clock(advance_doc("instructor", "3d")));
+    return a->log_entries(0, 1000);
+  }
+  LogVerifyReport verify(const fs::path& log, bool with_sth = true) {
+    LogVerifyOptions o;
+    o.log = log;
+    o.actors = dir / "actors.toml";
+    o.base_zone = dir / "base.zone";
+    if (with_sth) o.tree_head = dir / "sth.json";
+    o.resolve_policy = [](const std::string& model) -> Result<std::shared_ptr<const Policy>> {
+      if (model != "test-policy") return fail(Errc::not_found, "unknown model");
+      return std::make_shared<TestPolicy>();
+    };
+    return Authority::verify_log(o);
+  }
+  fs::path write_lines(const std::vector<std::string>& lines, const std::string& name) {
+    fs::path p = dir / name;
+    std::ofstream f(p);
+    for (const auto& l : lines) f << l << '\n';
+    return p;
+  }
+};
+
+TEST_F(LogVerifyTest, AnUntouchedLogVerifiesFromTheStateDirectoryAndFromAnExport) {
+  auto lines = make_history();
+  auto report = verify(dir);
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.entries, lines.size());
+  EXPECT_GE(report.documents, 7u);
+  auto exported = verify(write_lines(lines, "export.jsonl"));
+  EXPECT_TRUE(exported.ok) << exported.message;
+}
+
+TEST_F(LogVerifyTest, AnEditedEntryIsNamed) {
+  auto lines = make_history();
+  // Change the vote of the ntia ballot (entry holding "approve" by ntia) without re-signing.
+  std::size_t target = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("\"event\":\"ballot\"") != std::string::npos && lines[i].find("\"actor\":\"ntia\"") != std::string::npos) target = i;
+  }
+  ASSERT_GT(target, 0u);
+  auto edited = lines;
+  auto pos = edited[target].find("\"approve\"");
+  ASSERT_NE(pos, std::string::npos);
+  edited[target].replace(pos, 9, "\"reject\" ");
+  edited[target].erase(pos + 8, 1);
+  auto report = verify(write_lines(edited, "edited.jsonl"), false);
+  ASSERT_FALSE(report.ok);
+  ASSERT_TRUE(report.first_bad.has_value());
+  EXPECT_EQ(*report.first_bad, target) << report.message;
+}
+
+TEST_F(LogVerifyTest, DeletedReorderedAndTruncatedEntriesAreDetected) {
+  auto lines = make_history();
+  auto deleted = lines;
+  deleted.erase(deleted.begin() + 3);
+  auto r1 = verify(write_lines(deleted, "deleted.jsonl"), false);
+  ASSERT_FALSE(r1.ok);
+  EXPECT_EQ(r1.first_bad, 3u) << r1.message;
+
+  auto reordered = lines;
+  std::swap(reordered[4], reordered[5]);
+  auto r2 = verify(write_lines(reordered, "reordered.jsonl"), false);
+  ASSERT_FALSE(r2.ok);
+  EXPECT_EQ(r2.first_bad, 4u) << r2.message;
+
+  auto truncated = lines;
+  truncated.resize(lines.size() - 2);
+  auto r3 = verify(write_lines(truncated, "truncated.jsonl"), true);
+  ASSERT_FALSE(r3.ok);
+  EXPECT_NE(r3.message.find("truncated"), std::string::npos) << r3.message;
+}
+
+TEST_F(LogVerifyTest, AForgedButConsistentlyRechainedLogFailsOnSignaturesOrReplay) {
+  // An attacker who rewrites an entry and recomputes every later "prev" still cannot forge
+  // the actor's signature; the tree head signature fails too.
+  auto lines = make_history();
+  auto report = verify(dir);
+  ASSERT_TRUE(report.ok) << report.message;
+  std::size_t target = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("\"event\":\"decided\"") != std::string::npos) {
+      target = i;
+      break;
+    }
+  }
+  ASSERT_GT(target, 0u);
+  auto forged = lines;
+  auto pos = forged[target].find("\"outcome\":\"approved\"");
+  if (pos == std::string::npos) pos = forged[target].find("\"outcome\":\"rejected\"");
+  ASSERT_NE(pos, std::string::npos);
+  forged[target].replace(pos, 20, "\"outcome\":\"expired\" ");
+  forged[target].erase(pos + 19, 1);
+  // Re-chain everything after it so the hash chain is consistent again.
+  for (std::size_t i = target + 1; i < forged.size(); ++i) {
+    auto j = Json::parse(forged[i]).value();
+    j["prev"] = sha256_hex(forged[i - 1]);
+    forged[i] = j.canonical();
+  }
+  auto r = verify(write_lines(forged, "forged.jsonl"), false);
+  ASSERT_FALSE(r.ok);
+  ASSERT_TRUE(r.first_bad.has_value()) << r.message;
+  EXPECT_EQ(*r.first_bad, target) << r.message;
+  EXPECT_NE(r.message.find("replay"), std::string::npos) << r.message;
+  // With the signed tree head, the Merkle root no longer matches either.
+  auto with_sth = verify(write_lines(forged, "forged2.jsonl"), true);
+  EXPECT_FALSE(with_sth.ok);
+}
+
+TEST_F(LogVerifyTest, ACorruptedJournalStopsTheOpenAndTheVerification) {
+  make_history();
+  fs::path journal = dir / "journal";
+  auto size = fs::file_size(journal);
+  {
+    std::fstream f(journal, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 3));
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(static_cast<std::streamoff>(size / 3));
+    c = static_cast<char>(c ^ 0x5a);
+    f.write(&c, 1);
+  }
+  auto report = verify(dir);
+  EXPECT_FALSE(report.ok);
+  auto reopened = Authority::open(options());
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, Errc::check_failed) << reopened.error().message;
+}
+
+}  // namespace
+}  // namespace rootgov::authority
