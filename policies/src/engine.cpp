@@ -1,0 +1,834 @@
+// engine.cpp - evaluating a ModelSpec: replay the ballots against the stages, in time order.
+#include <rootgov/policies/engine.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "model_text.hpp"
+
+namespace rootgov::policies {
+
+using authority::ActorId;
+using authority::ActorRegistry;
+using authority::Ballot;
+using authority::Decision;
+using authority::Outcome;
+using authority::RequestView;
+using authority::Timestamp;
+using authority::Vote;
+
+namespace {
+
+constexpr std::int64_t kMaxScale = 1'000'000;
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+constexpr std::size_t kNamesShown = 6;
+
+enum class State { waiting, open, passed, failed, skipped };
+
+std::string_view state_name(State s) {
+  switch (s) {
+    case State::waiting:
+      return "waiting";
+    case State::open:
+      return "open";
+    case State::passed:
+      return "passed";
+    case State::failed:
+      return "failed";
+    case State::skipped:
+      return "skipped";
+  }
+  return "?";
+}
+
+struct Member {
+  ActorId id;
+  std::int64_t units = 1;  ///< seat weight times the stage's scale
+  std::string region;      ///< the seat's region (regional seats only)
+  bool veto = false;
+};
+
+/// One applicable stage as the replay runs it.
+struct StageRun {
+  const StageSpec* spec = nullptr;
+  State state = State::waiting;
+  std::vector<Member> members;  // sorted by id
+  std::int64_t scale = 1;       // units per seat
+  bool weighted = false;        // counts seats, not members
+  std::size_t regions_seated = 0;
+  std::optional<Timestamp> deadline;
+  std::map<ActorId, std::size_t> votes;  // approve/reject: actor -> ballot index
+  std::vector<std::size_t> order;        // those ballot indexes in arrival order
+  std::vector<std::size_t> comments;     // comment ballots
+  std::string note;                      // why it was skipped, or how it ended by timeout
+  bool objected = false;
+  bool timed_out = false;
+  std::size_t silent_consents = 0;
+
+  bool background() const { return spec->advisory && !spec->hold; }
+  const Member* member(std::string_view id) const {
+    auto it = std::lower_bound(members.begin(), members.end(), id,
+                               [](const Member& m, std::string_view v) { return m.id < v; });
+    return (it != members.end() && it->id == id) ? &*it : nullptr;
+  }
+};
+
+struct Tally {
+  std::int64_t for_units = 0, against_units = 0, silent_units = 0, total_units = 0;
+  std::size_t for_n = 0, against_n = 0, silent_n = 0, n = 0;
+  std::set<std::string> regions_for, regions_possible;
+  std::optional<ActorId> veto_by;
+};
+
+std::int64_t gcd64(std::int64_t a, std::int64_t b) { return std::gcd(a, b); }
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
+  return out;
+}
+
+/// "a, b, c (and 4 more)"
+std::string names(const std::vector<ActorId>& ids) {
+  std::vector<std::string> shown(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), kNamesShown)));
+  std::string out = join(shown, ", ");
+  if (ids.size() > kNamesShown) out += fmt::format(" (and {} more)", ids.size() - kNamesShown);
+  return out;
+}
+
+std::string seats(std::int64_t units, std::int64_t scale) {
+  if (units % scale == 0) return fmt::format("{}", units / scale);
+  return fmt::format("{:.2f}", static_cast<double>(units) / static_cast<double>(scale));
+}
+
+bool applies(const StageSpec& s, const RequestView& r) { return in_scope(s.applies_to, r); }
+
+std::string bodies_label(const ModelSpec& model, const std::vector<std::string>& bodies) {
+  std::vector<std::string> labels;
+  for (const auto& b : bodies) {
+    const BodySpec* spec = model.body(b);
+    labels.push_back(spec != nullptr ? spec->name : b);
+  }
+  return join(labels, " and ");
+}
+
+class Evaluator {
+ public:
+  Evaluator(const ModelSpec& model, const RequestView& request, std::span<const Ballot> ballots,
+            const ActorRegistry& registry)
+      : m_model(model), m_request(request), m_ballots(ballots), m_registry(registry) {
+    for (const auto& s : model.stages) {
+      if (!applies(s, request)) continue;
+      StageRun run;
+      run.spec = &s;
+      seat(run);
+      m_runs.push_back(std::move(run));
+    }
+    std::string current;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+      const StageSpec& s = *m_runs[i].spec;
+      if (m_runs[i].background()) {
+        m_background.push_back(i);
+        continue;
+      }
+      if (!s.group.empty() && s.group == current && !m_groups.empty()) {
+        m_groups.back().push_back(i);
+      } else {
+        m_groups.push_back({i});
+      }
+      current = s.group;
+    }
+  }
+
+  void run(Timestamp now) {
+    Timestamp start = m_request.submitted_at;
+    for (std::size_t i : m_background) {
+      StageRun& r = m_runs[i];
+      if (r.members.empty()) {
+        r.state = State::skipped;
+        r.note = "nobody sits on it for this request";
+      } else {
+        r.state = State::open;
+      }
+    }
+    bool binding = false;
+    for (const auto& g : m_groups) {
+      for (std::size_t i : g) binding = binding || !m_runs[i].spec->advisory;
+    }
+    if (!binding) {
+      m_outcome = Outcome::rejected;
+      m_no_path = true;
+      return;
+    }
+    open_group(start);
+    Timestamp t = start;
+    for (std::size_t bi = 0; bi < m_ballots.size() && m_outcome == Outcome::pending; ++bi) {
+      t = std::max(t, m_ballots[bi].at);
+      advance(t);
+      if (m_outcome != Outcome::pending) break;
+      apply(bi);
+      settle(t);
+    }
+    if (m_outcome == Outcome::pending) advance(std::max(t, now));
+  }
+
+  Decision decision() const;
+
+ private:
+  // --- membership -------------------------------------------------------------------------
+  void seat(StageRun& run) const {
+    struct Weight {
+      std::int64_t num, den;
+      std::string region;
+    };
+    std::map<ActorId, Weight> weights;
+    std::set<std::string> seated_regions;
+    for (const auto& body_id : run.spec->bodies) {
+      const BodySpec* body = m_model.body(body_id);
+      if (body == nullptr) continue;  // INVARIANT: parse_model checked every reference
+      auto ids = members_of(*body, m_request, m_registry);
+      if (!body->regional_seats.empty()) {
+        run.weighted = true;
+        std::map<std::string, std::int64_t> per_region;
+        for (const auto& id : ids) {
+          const authority::Actor* a = m_registry.find(id);
+          if (a != nullptr && body->regional_seats.contains(a->region)) ++per_region[a->region];
+        }
+        for (const auto& id : ids) {
+          const authority::Actor* a = m_registry.find(id);
+          if (a == nullptr || !per_region.contains(a->region) || weights.contains(id)) continue;
+          weights[id] = Weight{body->regional_seats.at(a->region), per_region[a->region], a->region};
+          seated_regions.insert(a->region);
+        }
+      } else {
+        if (!body->weights.empty()) run.weighted = true;
+        for (const auto& id : ids) {
+          if (weights.contains(id)) continue;
+          auto w = body->weights.find(id);
+          weights[id] = Weight{w == body->weights.end() ? 1 : w->second, 1, ""};
+        }
+      }
+    }
+    std::int64_t scale = 1;
+    for (const auto& [id, w] : weights) {
+      std::int64_t g = gcd64(scale, w.den);
+      if (scale / g > kMaxScale / w.den) {
+        scale = kMaxScale;  // too many distinct denominators: approximate to a millionth of a seat
+        break;
+      }
+      scale = scale / g * w.den;
+    }
+    run.scale = scale;
+    run.regions_seated = seated_regions.size();
+    std::set<ActorId> veto;
+    for (const auto& body_id : run.spec->veto) {
+      const BodySpec* body = m_model.body(body_id);
+      if (body == nullptr) continue;
+      for (auto& id : members_of(*body, m_request, m_registry)) veto.insert(std::move(id));
+    }
+    for (const auto& [id, w] : weights) {
+      run.members.push_back(Member{id, w.num * scale / w.den, w.region, veto.contains(id)});
+    }
+  }
+
+  // --- the replay -------------------------------------------------------------------------
+  void open_group(Timestamp t) {
+    if (m_group >= m_groups.size()) return;
+    for (std::size_t i : m_groups[m_group]) {
+      StageRun& r = m_runs[i];
+      const StageSpec& s = *r.spec;
+      if (!s.when_objection.empty()) {
+        const StageRun* advice = find_run(s.when_objection);
+        if (advice == nullptr || !advice->objected) {
+          r.state = State::skipped;
+          r.note = fmt::format("no formal objection was recorded at stage '{}'",
+                               advice != nullptr ? advice->spec->name : s.when_objection);
+          continue;
+        }
+      }
+      if (r.members.empty()) {
+        if (s.skip_if_empty || s.advisory) {
+          r.state = State::skipped;
+          r.note = fmt::format("nobody in {} for this request", bodies_label(m_model, s.bodies));
+        } else {
+          r.state = State::failed;
+          r.note = fmt::format("nobody in {} for this request (no such actor in the registry), and a stage nobody "
+                               "can pass rejects the request",
+                               bodies_label(m_model, s.bodies));
+        }
+        continue;
+      }
+      r.state = State::open;
+      if (s.hold) {
+        r.deadline = t + *s.hold;
+      } else if (s.timeout) {
+        r.deadline = t + *s.timeout;
+      }
+    }
+    settle(t);
+  }
+
+  const StageRun* find_run(std::string_view id) const {
+    for (const auto& r : m_runs) {
+      if (r.spec->id == id) return &r;
+    }
+    return nullptr;
+  }
+
+  void apply(std::size_t bi) {
+    const Ballot& b = m_ballots[bi];
+    auto record = [&](StageRun& r) {
+      if (r.state != State::open || r.member(b.actor) == nullptr) return;
+      if (b.vote == Vote::comment) {
+        r.comments.push_back(bi);
+      } else if (!r.votes.contains(b.actor)) {
+        r.votes[b.actor] = bi;
+        r.order.push_back(bi);
+      }
+    };
+    if (m_group < m_groups.size()) {
+      for (std::size_t i : m_groups[m_group]) record(m_runs[i]);
+    }
+    for (std::size_t i : m_background) record(m_runs[i]);
+  }
+
+  /// Fires every deadline up to `t`, earliest first.
+  void advance(Timestamp t) {
+    while (m_outcome == Outcome::pending && m_group < m_groups.size()) {
+      std::optional<Timestamp> next;
+      for (std::size_t i : m_groups[m_group]) {
+        const StageRun& r = m_runs[i];
+        if (r.state == State::open && r.deadline && *r.deadline <= t && (!next || *r.deadline < *next)) next = r.deadline;
+      }
+      if (!next) return;
+      for (std::size_t i : m_groups[m_group]) {
+        StageRun& r = m_runs[i];
+        if (r.state == State::open && r.deadline == next) time_out(i, *next);
+        if (m_outcome != Outcome::pending) return;
+      }
+      settle(*next);
+    }
+  }
+
+  void time_out(std::size_t i, Timestamp at) {
+    StageRun& r = m_runs[i];
+    const StageSpec& s = *r.spec;
+    r.timed_out = true;
+    Tally t = tally(r);
+    if (s.advisory) {
+      r.objected = s.objection > 0 && static_cast<std::int64_t>(t.against_n) >= s.objection;
+      r.state = State::passed;
+      r.note = fmt::format("the hold of {} ended", format_duration(*s.hold));
+      return;
+    }
+    switch (s.on_timeout) {
+      case TimeoutOutcome::consent:
+        if (passes(r, t.for_units + t.silent_units, t.total_units, t.for_n + t.silent_n, t.n, t.for_n + t.against_n + t.silent_n,
+                   t.regions_possible.size())) {
+          r.state = State::passed;
+          r.silent_consents = t.silent_n;
+          r.note = fmt::format("{} silent after {}, counted as consent", t.silent_n, format_duration(*s.timeout));
+        } else {
+          r.state = State::failed;
+          r.note = fmt::format("even counting the {} silent after {} as consent, the rule is not met", t.silent_n,
+                               format_duration(*s.timeout));
+        }
+        break;
+      case TimeoutOutcome::reject:
+        r.state = State::failed;
+        r.note = fmt::format("no decision within {}, and silence counts as rejection", format_duration(*s.timeout));
+        break;
+      case TimeoutOutcome::expire:
+        r.state = State::failed;
+        r.note = fmt::format("no decision within {}", format_duration(*s.timeout));
+        m_outcome = Outcome::expired;
+        m_deciding = i;
+        m_decided_at = at;
+        break;
+      case TimeoutOutcome::count: {
+        std::size_t cast = t.for_n + t.against_n;
+        if (static_cast<std::int64_t>(cast) < s.rule.quorum || cast == 0) {
+          r.state = State::failed;
+          r.note = fmt::format("after {} only {} ballots were cast, short of the quorum of {}", format_duration(*s.timeout),
+                               cast, std::max<std::int64_t>(s.rule.quorum, 1));
+        } else if (passes(r, t.for_units, t.for_units + t.against_units, t.for_n, cast, cast, t.regions_for.size())) {
+          r.state = State::passed;
+          r.note = fmt::format("after {} the {} ballots cast decided", format_duration(*s.timeout), cast);
+        } else {
+          r.state = State::failed;
+          r.note = fmt::format("after {} the {} ballots cast decided", format_duration(*s.timeout), cast);
+        }
+        break;
+      }
+    }
+  }
+
+  /// Decides the open stages of the current group that their ballots decide, then moves on.
+  void settle(Timestamp t) {
+    if (m_outcome != Outcome::pending || m_group >= m_groups.size()) return;
+    for (std::size_t i : m_groups[m_group]) {
+      StageRun& r = m_runs[i];
+      if (r.state != State::open) continue;
+      Tally tl = tally(r);
+      if (r.spec->advisory) {
+        if (tl.silent_n == 0) {
+          r.objected = r.spec->objection > 0 && static_cast<std::int64_t>(tl.against_n) >= r.spec->objection;
+          r.state = State::passed;
+          r.note = "every member gave its advice";
+        }
+        continue;
+      }
+      if (tl.veto_by) {
+        r.state = State::failed;
+        r.note = fmt::format("vetoed by {}", *tl.veto_by);
+      } else if (passes(r, tl.for_units, tl.total_units, tl.for_n, tl.n, tl.for_n + tl.against_n, tl.regions_for.size())) {
+        r.state = State::passed;
+      } else if (!passes(r, tl.for_units + tl.silent_units, tl.total_units, tl.for_n + tl.silent_n, tl.n, tl.n,
+                         tl.regions_possible.size())) {
+        r.state = State::failed;
+      }
+    }
+    for (std::size_t i : m_groups[m_group]) {
+      if (m_runs[i].state == State::failed) {
+        m_outcome = Outcome::rejected;
+        m_deciding = i;
+        m_decided_at = t;
+        return;
+      }
+    }
+    for (std::size_t i : m_groups[m_group]) {
+      if (m_runs[i].state == State::open) return;
+    }
+    ++m_group;
+    if (m_group == m_groups.size()) {
+      m_outcome = Outcome::approved;
+      m_decided_at = t;
+      for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_runs[i].state == State::passed && !m_runs[i].spec->advisory) m_deciding = i;
+      }
+      return;
+    }
+    open_group(t);
+  }
+
+  // --- counting ---------------------------------------------------------------------------
+  Tally tally(const StageRun& r) const {
+    Tally t;
+    std::set<std::string> all_regions;
+    for (const auto& m : r.members) {
+      t.total_units += m.units;
+      ++t.n;
+      auto v = r.votes.find(m.id);
+      if (v == r.votes.end()) {
+        t.silent_units += m.units;
+        ++t.silent_n;
+        if (!m.region.empty()) t.regions_possible.insert(m.region);
+        continue;
+      }
+      if (m_ballots[v->second].vote == Vote::approve) {
+        t.for_units += m.units;
+        ++t.for_n;
+        if (!m.region.empty()) {
+          t.regions_for.insert(m.region);
+          t.regions_possible.insert(m.region);
+        }
+      } else {
+        t.against_units += m.units;
+        ++t.against_n;
+        if (m.veto && !t.veto_by) t.veto_by = m.id;
+      }
+    }
+    return t;
+  }
+
+  /// Whether `for_units` of `total_units` (`for_n` of `n` members, `cast` ballots, approvals from
+  /// `regions` regions) meets the stage's rule.
+  bool passes(const StageRun& r, std::int64_t for_units, std::int64_t total_units, std::size_t for_n, std::size_t n,
+              std::size_t cast, std::size_t regions) const {
+    const RuleSpec& rule = r.spec->rule;
+    if (static_cast<std::int64_t>(cast) < rule.quorum) return false;
+    switch (rule.kind) {
+      case RuleKind::all:
+        return n > 0 && for_n == n;
+      case RuleKind::any:
+        return for_n >= 1;
+      case RuleKind::k_of_n:
+        return static_cast<std::int64_t>(for_n) >= rule.k;
+      case RuleKind::majority:
+        return total_units > 0 && 2 * for_units > total_units;
+      case RuleKind::supermajority: {
+        Fraction f = rule.fraction.value_or(Fraction{2, 3});
+        return total_units > 0 && for_units * f.den >= total_units * f.num;
+      }
+      case RuleKind::regional_seats: {
+        bool enough = rule.fraction ? for_units * rule.fraction->den >= total_units * rule.fraction->num
+                                    : 2 * for_units > total_units;
+        return total_units > 0 && enough && static_cast<std::int64_t>(regions) >= rule.min_regions;
+      }
+    }
+    return false;
+  }
+
+ public:
+  // --- words ------------------------------------------------------------------------------
+  std::string rule_words(const StageRun& r) const {
+    const StageSpec& s = *r.spec;
+    std::string label = bodies_label(m_model, s.bodies);
+    std::size_t n = r.members.size();
+    std::int64_t total = 0;
+    for (const auto& m : r.members) total += m.units;
+    std::string unit = r.weighted ? "seats" : "members";
+    std::string total_text = r.weighted ? seats(total, r.scale) : fmt::format("{}", n);
+    auto majority_need = [&]() {
+      if (r.scale == 1) return fmt::format("{}", total / 2 + 1);
+      return fmt::format("more than {}", seats(total, 2 * r.scale));
+    };
+    auto fraction_need = [&](Fraction f) {
+      std::int64_t need_units = (total * f.num + f.den - 1) / f.den;
+      if (r.scale == 1) return fmt::format("{}", need_units);
+      return fmt::format("at least {}", seats(need_units, r.scale));
+    };
+    std::string words;
+    if (s.advisory) {
+      words = fmt::format("advice of {} ({} {}), recorded, never decides", label, n, n == 1 ? "member" : "members");
+      if (s.hold) words += fmt::format("; holds the request for up to {}", format_duration(*s.hold));
+      if (s.objection > 0) words += fmt::format("; {} rejections make a formal objection", s.objection);
+      return words;
+    }
+    switch (s.rule.kind) {
+      case RuleKind::all:
+        words = n == 1 ? fmt::format("the approval of {} ({})", label, r.members[0].id)
+                       : fmt::format("the approval of all {} {} of {}", n, unit, label);
+        break;
+      case RuleKind::any:
+        words = fmt::format("the approval of any one of {} {} of {}", n, unit, label);
+        break;
+      case RuleKind::k_of_n:
+        words = fmt::format("{} of {} {}", s.rule.k, n, label);
+        break;
+      case RuleKind::majority:
+        words = fmt::format("a majority of {} {} {} ({})", total_text, label, unit, majority_need());
+        break;
+      case RuleKind::supermajority: {
+        Fraction f = s.rule.fraction.value_or(Fraction{2, 3});
+        words = fmt::format("{}/{} of {} {} {} ({})", f.num, f.den, total_text, label, unit, fraction_need(f));
+        break;
+      }
+      case RuleKind::regional_seats: {
+        std::string part = s.rule.fraction ? fmt::format("{}/{} of {} {} seats ({})", s.rule.fraction->num,
+                                                         s.rule.fraction->den, total_text, label, fraction_need(*s.rule.fraction))
+                                           : fmt::format("a majority of {} {} seats ({})", total_text, label, majority_need());
+        words = part;
+        if (s.rule.min_regions > 0) {
+          words += fmt::format(" with seats from at least {} of {} regions", s.rule.min_regions, r.regions_seated);
+        }
+        break;
+      }
+    }
+    if (s.rule.quorum > 0) words += fmt::format(", with at least {} ballots cast", s.rule.quorum);
+    if (!s.veto.empty()) words += fmt::format("; any one of {} can veto", bodies_label(m_model, s.veto));
+    if (s.timeout) words += fmt::format("; after {} {}", format_duration(*s.timeout), timeout_words(s.on_timeout));
+    return words;
+  }
+
+  std::string tally_words(const StageRun& r) const {
+    Tally t = tally(r);
+    std::string words = r.weighted ? fmt::format("got {} for, {} against", seats(t.for_units, r.scale), seats(t.against_units, r.scale))
+                                   : fmt::format("got {} for, {} against", t.for_n, t.against_n);
+    if (r.spec->rule.kind == RuleKind::regional_seats && !r.spec->advisory) {
+      words += fmt::format("; seats from {} of {} regions", t.regions_for.size(), r.regions_seated);
+    }
+    if (r.state == State::open && t.silent_n > 0) words += fmt::format("; {} yet to vote", t.silent_n);
+    if (r.silent_consents > 0) words += fmt::format("; {} silent, counted as consent", r.silent_consents);
+    return words;
+  }
+
+  /// "manager.br approved; iana rejected: "bad glue"" for small stages, else the tally.
+  std::string votes_words(const StageRun& r) const {
+    if (r.members.size() > 3) return tally_words(r);
+    std::vector<std::string> parts;
+    for (std::size_t bi : r.order) {
+      const Ballot& b = m_ballots[bi];
+      std::string part = fmt::format("{} {}", b.actor, b.vote == Vote::approve ? "approved" : "rejected");
+      if (!b.comment.empty()) part += fmt::format(": \"{}\"", b.comment);
+      parts.push_back(std::move(part));
+    }
+    if (r.silent_consents > 0) parts.push_back(fmt::format("{} silent, counted as consent", r.silent_consents));
+    if (parts.empty()) return tally_words(r);
+    return join(parts, "; ");
+  }
+
+  std::string advice_words(const StageRun& r) const {
+    std::vector<std::string> parts;
+    std::vector<std::size_t> all = r.order;
+    all.insert(all.end(), r.comments.begin(), r.comments.end());
+    std::sort(all.begin(), all.end());
+    for (std::size_t bi : all) {
+      const Ballot& b = m_ballots[bi];
+      std::string verb = b.vote == Vote::approve ? "supports" : b.vote == Vote::reject ? "objects" : "comments";
+      std::string part = fmt::format("{} {}", b.actor, verb);
+      if (!b.comment.empty()) part += fmt::format(" (\"{}\")", b.comment);
+      parts.push_back(std::move(part));
+    }
+    if (parts.size() > kNamesShown) {
+      std::size_t more = parts.size() - kNamesShown;
+      parts.resize(kNamesShown);
+      parts.push_back(fmt::format("{} more", more));
+    }
+    return join(parts, "; ");
+  }
+
+  const ModelSpec& m_model;
+  const RequestView& m_request;
+  std::span<const Ballot> m_ballots;
+  const ActorRegistry& m_registry;
+  std::vector<StageRun> m_runs;
+  std::vector<std::vector<std::size_t>> m_groups;
+  std::vector<std::size_t> m_background;
+  std::size_t m_group = 0;
+  Outcome m_outcome = Outcome::pending;
+  std::size_t m_deciding = kNone;
+  Timestamp m_decided_at{};
+  bool m_no_path = false;
+};
+
+Decision Evaluator::decision() const {
+  Decision d;
+  d.outcome = m_outcome;
+  std::string kind(authority::to_string(m_request.kind));
+  std::string cls(authority::to_string(m_request.tld_class));
+  if (m_no_path) {
+    d.stage = "";
+    d.rules_applied.push_back("deny by default: no binding stage applies");
+    d.explanation = fmt::format(
+        "rejected: model '{}' has no binding stage for {} requests on {} TLDs, so nothing can approve it (deny by default)",
+        m_model.id, kind, cls);
+    for (const auto& r : m_runs) {
+      authority::StageReport rep;
+      rep.id = r.spec->id;
+      rep.name = r.spec->name;
+      rep.rule = rule_words(r);
+      rep.advisory = r.spec->advisory;
+      rep.state = std::string(state_name(r.state));
+      d.stages.push_back(std::move(rep));
+    }
+    return d;
+  }
+  // Stage reports, in file order.
+  std::set<std::size_t> counted;
+  std::set<ActorId> approvers;
+  for (const auto& r : m_runs) {
+    authority::StageReport rep;
+    rep.id = r.spec->id;
+    rep.name = r.spec->name;
+    rep.rule = rule_words(r);
+    rep.advisory = r.spec->advisory;
+    State shown = r.state;
+    if (r.background() && r.state == State::open && m_outcome != Outcome::pending) shown = State::passed;
+    rep.state = std::string(state_name(shown));
+    for (std::size_t bi : r.order) {
+      const Ballot& b = m_ballots[bi];
+      (b.vote == Vote::approve ? rep.approved : rep.rejected).push_back(b.actor);
+      if (!r.spec->advisory) {
+        counted.insert(bi);
+        if (b.vote == Vote::approve && r.state == State::passed) approvers.insert(b.actor);
+      }
+    }
+    if (!r.spec->advisory && r.state != State::waiting && r.state != State::skipped) {
+      d.rules_applied.push_back(
+          fmt::format("'{}': {}: {}{}", r.spec->name, rule_words(r), state_name(r.state),
+                      r.note.empty() ? std::string() : fmt::format(" ({})", r.note)));
+    } else if (r.spec->advisory && r.state != State::waiting && r.state != State::skipped) {
+      d.rules_applied.push_back(fmt::format("'{}': {}", r.spec->name, rule_words(r)));
+    }
+    d.stages.push_back(std::move(rep));
+  }
+  for (std::size_t bi : counted) d.ballots_counted.push_back(m_ballots[bi]);
+
+  // Advisory record, for every outcome.
+  std::vector<std::string> advice;
+  for (const auto& r : m_runs) {
+    if (!r.spec->advisory || (r.order.empty() && r.comments.empty())) continue;
+    std::string line = fmt::format("'{}' (advisory, not binding): {}", r.spec->name, advice_words(r));
+    if (r.objected) line += " — a formal objection, which had to be answered";
+    advice.push_back(std::move(line));
+  }
+  std::string advice_text = advice.empty() ? "" : ". Advice recorded: " + join(advice, "; ");
+
+  switch (m_outcome) {
+    case Outcome::approved: {
+      d.approvers.assign(approvers.begin(), approvers.end());
+      if (m_deciding != kNone) d.stage = m_runs[m_deciding].spec->id;
+      std::vector<std::string> path;
+      for (const auto& g : m_groups) {
+        for (std::size_t i : g) {
+          const StageRun& r = m_runs[i];
+          if (r.state == State::skipped) {
+            path.push_back(fmt::format("'{}' skipped ({})", r.spec->name, r.note));
+          } else if (r.spec->advisory) {
+            path.push_back(fmt::format("'{}' heard ({})", r.spec->name, r.note));
+          } else {
+            path.push_back(fmt::format("'{}' passed ({})", r.spec->name, votes_words(r)));
+          }
+        }
+      }
+      d.explanation = fmt::format("approved after stage '{}': {}{}",
+                                  m_deciding != kNone ? m_runs[m_deciding].spec->name : std::string("?"),
+                                  join(path, "; "), advice_text);
+      break;
+    }
+    case Outcome::rejected:
+    case Outcome::expired: {
+      const StageRun& r = m_runs[m_deciding];
+      d.stage = r.spec->id;
+      std::string verb = m_outcome == Outcome::rejected ? "rejected" : "expired";
+      std::string why;
+      if (r.members.empty()) {
+        why = r.note;
+      } else if (r.note.rfind("vetoed", 0) == 0) {
+        why = fmt::format("{}; needs {}, {}", r.note, rule_words(r), tally_words(r));
+      } else {
+        why = fmt::format("needs {}, {}", rule_words(r), tally_words(r));
+        if (!r.note.empty()) why = r.note + "; " + why;
+        std::vector<std::string> reasons;
+        for (std::size_t bi : r.order) {
+          const Ballot& b = m_ballots[bi];
+          if (b.vote == Vote::reject && !b.comment.empty() && reasons.size() < 3) {
+            reasons.push_back(fmt::format("{}: \"{}\"", b.actor, b.comment));
+          }
+        }
+        if (!reasons.empty()) why += "; " + join(reasons, "; ");
+      }
+      d.explanation = fmt::format("{} at stage '{}': {}{}", verb, r.spec->name, why, advice_text);
+      break;
+    }
+    case Outcome::pending: {
+      std::set<ActorId> awaiting, may_comment;
+      std::vector<std::string> open;
+      std::optional<Timestamp> deadline;
+      if (m_group < m_groups.size()) {
+        for (std::size_t i : m_groups[m_group]) {
+          const StageRun& r = m_runs[i];
+          if (r.state != State::open) continue;
+          if (d.stage.empty()) d.stage = r.spec->id;
+          std::vector<ActorId> missing;
+          for (const auto& m : r.members) {
+            if (!r.votes.contains(m.id)) missing.push_back(m.id);
+          }
+          for (const auto& id : missing) (r.spec->advisory ? may_comment : awaiting).insert(id);
+          if (r.deadline && (!deadline || *r.deadline < *deadline)) deadline = r.deadline;
+          std::string line = r.spec->advisory
+                                 ? fmt::format("stage '{}': {}; {} may still advise", r.spec->name, rule_words(r), names(missing))
+                                 : fmt::format("stage '{}': needs {}, {}; awaiting {}", r.spec->name, rule_words(r),
+                                               tally_words(r), names(missing));
+          if (r.deadline) {
+            line += fmt::format("; {} at {}", r.spec->advisory ? "the hold ends" : "the deadline is",
+                                authority::format_time(*r.deadline));
+          }
+          open.push_back(std::move(line));
+        }
+      }
+      for (std::size_t i : m_background) {
+        const StageRun& r = m_runs[i];
+        if (r.state != State::open) continue;
+        for (const auto& m : r.members) {
+          if (!r.votes.contains(m.id)) may_comment.insert(m.id);
+        }
+      }
+      for (const auto& id : awaiting) may_comment.erase(id);
+      d.awaiting.assign(awaiting.begin(), awaiting.end());
+      d.may_comment.assign(may_comment.begin(), may_comment.end());
+      d.deadline = deadline;
+      d.explanation = fmt::format("pending at {}{}", join(open, "; also open: "), advice_text);
+      break;
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+std::vector<ActorId> members_of(const BodySpec& body, const RequestView& request, const ActorRegistry& registry) {
+  std::set<ActorId> out;
+  bool filtered = !body.roles.empty() || !body.in_bodies.empty() || !body.regions.empty() || !body.countries.empty();
+  if (filtered) {
+    auto any_of = [](const std::vector<std::string>& wanted, auto&& pred) {
+      return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), pred);
+    };
+    for (const auto& [id, a] : registry.all()) {
+      if (!any_of(body.roles, [&](const std::string& v) { return a.has_role(v); })) continue;
+      if (!any_of(body.in_bodies, [&](const std::string& v) { return a.sits_on(v); })) continue;
+      if (!any_of(body.regions, [&](const std::string& v) { return a.region == v; })) continue;
+      if (!any_of(body.countries, [&](const std::string& v) { return a.country == v; })) continue;
+      out.insert(id);
+    }
+  }
+  for (const auto& id : body.actors) {
+    if (registry.find(id) != nullptr) out.insert(id);
+  }
+  const authority::Actor* manager = request.tld.empty() ? nullptr : registry.manager_of(request.tld);
+  for (DynamicMembers d : body.dynamic) {
+    switch (d) {
+      case DynamicMembers::tld_manager:
+        if (manager != nullptr) out.insert(manager->id);
+        break;
+      case DynamicMembers::affected:
+        for (const auto& id : request.affected) {
+          if (registry.find(id) != nullptr && (manager == nullptr || manager->id != id)) out.insert(id);
+        }
+        break;
+      case DynamicMembers::tld_government: {
+        if (request.tld_class != authority::TldClass::cc) break;
+        std::string country = request.country.empty() ? authority::country_of_tld(request.tld) : request.country;
+        if (country.empty()) break;
+        if (const authority::Actor* g = registry.government_of(country)) out.insert(g->id);
+        break;
+      }
+      case DynamicMembers::requester:
+        if (registry.find(request.requester) != nullptr) out.insert(request.requester);
+        break;
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+ModelPolicy::ModelPolicy(ModelSpec spec, std::string id) : m_spec(std::move(spec)), m_id(std::move(id)) {}
+
+Result<void> ModelPolicy::may_submit(const RequestView& request, const ActorRegistry& registry) const {
+  std::string kind(authority::to_string(request.kind));
+  std::string cls(authority::to_string(request.tld_class));
+  std::vector<std::string> allowed;
+  bool any_rule = false;
+  for (const auto& s : m_spec.submit) {
+    if (!in_scope(s.applies_to, request)) continue;
+    any_rule = true;
+    for (const auto& body_id : s.bodies) {
+      const BodySpec* body = m_spec.body(body_id);
+      if (body == nullptr) continue;
+      auto members = members_of(*body, request, registry);
+      if (std::find(members.begin(), members.end(), request.requester) != members.end()) return {};
+      allowed.push_back(members.empty() ? body->name : fmt::format("{} ({})", body->name, names(members)));
+    }
+  }
+  if (!any_rule) {
+    return fail(Errc::unauthorized,
+                fmt::format("model '{}' lets nobody submit {} requests for {} TLDs", m_spec.id, kind, cls));
+  }
+  std::string target = request.tld.empty() ? std::string("the root") : fmt::format("'{}'", request.tld);
+  return fail(Errc::unauthorized, fmt::format("'{}' may not submit a {} request for {} under model '{}': allowed are {}",
+                                              request.requester, kind, target, m_spec.id, join(allowed, ", ")));
+}
+
+Decision ModelPolicy::evaluate(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
+                               const ActorRegistry& registry) const {
+  Evaluator ev(m_spec, request, ballots, registry);
+  ev.run(now);
+  return ev.decision();
+}
+
+}  // namespace rootgov::policies
