@@ -1,2 +1,88 @@
-// rootgovd - placeholder until the daemon lands.
-int main() { return 0; }
+// rootgovd - the root-zone oversight authority daemon (DESIGN.md section 4).
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "config.hpp"
+#include "daemon.hpp"
+
+namespace {
+
+/// Exit codes as DESIGN.md section 4: 2 usage or input error, 3 I/O failure.
+int die(int code, const std::string& message) {
+  std::cerr << "rootgovd: " << message << '\n';
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace rootgov::daemon;
+  CLI::App app{"rootgovd - the root-zone oversight authority: HTTP control API, event stream, metrics"};
+  std::optional<std::string> state, zone, actors, model, http, dns, clock, log_level, port_file;
+  std::string config_file;
+  bool print_config = false;
+  app.add_option("--state", state, "state directory (default ./rootgov-state); an existing one is resumed");
+  app.add_option("--zone", zone, "base root zone (master file) for a new state (default: the embedded zone)");
+  app.add_option("--actors", actors, "actor registry actors.toml (default: the default actor set)");
+  app.add_option("--model", model, "governance model id (default us-status-quo)");
+  app.add_option("--http", http, "HTTP API listen address ADDR:PORT (default 127.0.0.1:8053; port 0: any)");
+  app.add_option("--dns", dns, "DNS listen address ADDR:PORT (default 127.0.0.1:5353)");
+  app.add_option("--config", config_file, "TOML configuration file; flags override it")->check(CLI::ExistingFile);
+  app.add_option("--clock", clock, "real | simulated (default real)")->check(CLI::IsMember({"real", "simulated"}));
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off (default info)");
+  app.add_option("--http-port-file", port_file, "write the bound HTTP port to this file once listening");
+  app.add_flag("--print-config", print_config, "print an example configuration file and exit");
+  CLI11_PARSE(app, argc, argv);
+  if (print_config) {
+    std::cout << example_config();
+    return 0;
+  }
+
+  DaemonConfig config;
+  if (!config_file.empty()) {
+    if (auto ok = apply_config_file(config_file, config); !ok) return die(2, ok.error().message);
+  }
+  if (state) config.state_dir = *state;
+  if (zone) config.zone_file = *zone;
+  if (actors) config.actors_file = *actors;
+  if (model) config.model = *model;
+  if (clock) config.clock = *clock;
+  if (log_level) config.log_level = *log_level;
+  if (port_file) config.http_port_file = *port_file;
+  if (http) {
+    auto e = parse_endpoint(*http);
+    if (!e) return die(2, "--http: " + e.error().message);
+    config.http = *e;
+  }
+  if (dns) {
+    auto e = parse_endpoint(*dns);
+    if (!e) return die(2, "--dns: " + e.error().message);
+    config.dns = *e;
+  }
+  if (auto ok = validate(config); !ok) return die(2, ok.error().message);
+  for (const auto& [flag, file] : {std::pair{"--zone", config.zone_file}, std::pair{"--actors", config.actors_file}}) {
+    if (!file.empty() && !std::filesystem::is_regular_file(file)) {
+      return die(2, std::string(flag) + ": no such file '" + file.string() + "'");
+    }
+  }
+
+  spdlog::set_pattern("time=%Y-%m-%dT%H:%M:%S.%e%z level=%l %v");
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_dir, ec);
+  if (ec) return die(3, "cannot create the state directory '" + config.state_dir.string() + "': " + ec.message());
+
+  try {
+    Daemon daemon(config);
+    auto bound = daemon.start();
+    if (!bound) return die(bound.error().code == rootgov::Errc::invalid_input ? 2 : 3, bound.error().message);
+    spdlog::info("msg=\"dns service not wired in this build\" dns={}", config.dns.to_string());
+    return daemon.run();
+  } catch (const std::exception& e) {
+    return die(3, std::string("internal error: ") + e.what());
+  }
+}

@@ -1,0 +1,54 @@
+// daemon/src/config.hpp - rootgovd's configuration: flags (DESIGN.md section 4) plus a TOML
+// file for everything else. Flags override the file; the file overrides the defaults.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <rootgov/common/result.hpp>
+
+#include "http_server.hpp"
+
+namespace rootgov::daemon {
+
+struct Endpoint {
+  std::string address;
+  std::uint16_t port = 0;
+  std::string to_string() const;
+};
+
+/// Parses "ADDR:PORT" ("127.0.0.1:8053", "[::1]:8053"); port 0 lets the kernel choose.
+Result<Endpoint> parse_endpoint(std::string_view text);
+
+struct DaemonConfig {
+  std::filesystem::path state_dir = "rootgov-state";
+  std::filesystem::path zone_file;    ///< empty: the embedded default zone
+  std::filesystem::path actors_file;  ///< empty: the default actor set
+  std::string model = "us-status-quo";
+  Endpoint http{"127.0.0.1", 8053};
+  Endpoint dns{"127.0.0.1", 5353};
+  std::string clock = "real";  ///< "real" | "simulated"
+  ServerLimits limits;
+  std::string log_level = "info";  ///< trace|debug|info|warn|error|critical|off
+  unsigned io_threads = 2;
+  unsigned cpu_threads = 0;  ///< 0: one per core
+  std::size_t event_history = 1024;
+  std::size_t event_queue_limit = 256;
+  std::filesystem::path http_port_file;  ///< when set, the bound HTTP port is written there
+};
+
+/// Applies a TOML configuration (see docs/design/daemon.md for the keys). Unknown keys and
+/// wrong types are errors that name the source, the key and what is expected.
+Result<void> apply_config_toml(std::string_view text, std::string_view source, DaemonConfig& config);
+Result<void> apply_config_file(const std::filesystem::path& file, DaemonConfig& config);
+
+/// Checks values that flags and files can both set (clock mode, log level, limits).
+Result<void> validate(const DaemonConfig& config);
+
+/// An example configuration file with every key at its default.
+std::string example_config();
+
+}  // namespace rootgov::daemon

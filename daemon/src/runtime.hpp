@@ -1,0 +1,60 @@
+// daemon/src/runtime.hpp - the daemon's executors: network I/O, the authority's single owner,
+// and a pool for CPU work.
+//
+// Threads and ownership (docs/design/daemon.md):
+// - io(): an io_context run by `io_threads` threads; each connection runs on its own strand.
+// - authority(): an executor backed by ONE dedicated thread. Every piece of code that touches
+//   authority state runs there (route handlers registered with Exec::authority are dispatched
+//   to it by the server), so the authority needs no locks and a blocking fsync never stalls
+//   network I/O.
+// - cpu(): a thread pool for CPU-bound work (DNSSEC signing fan-out).
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+namespace rootgov::daemon {
+
+class Runtime {
+ public:
+  /// `io_threads` >= 1 (0 is taken as 1); `cpu_threads` 0 = one per core.
+  Runtime(unsigned io_threads, unsigned cpu_threads);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  boost::asio::io_context& io() { return m_io; }
+  /// The authority's single-threaded executor.
+  boost::asio::any_io_executor authority() { return m_authority.get_executor(); }
+  boost::asio::thread_pool& cpu() { return m_cpu; }
+
+  /// Starts the authority thread and `io_threads - 1` extra I/O threads, then runs the io
+  /// context on the calling thread until stop(). Joins everything.
+  void run();
+  /// Starts all threads and returns at once (tests); stop() then join() ends them.
+  void start_background();
+  void stop();
+  void join();
+
+  unsigned io_threads() const { return m_io_threads; }
+
+ private:
+  void start_authority();
+
+  unsigned m_io_threads;
+  boost::asio::io_context m_io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_io_work;
+  boost::asio::io_context m_authority{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_authority_work;
+  boost::asio::thread_pool m_cpu;
+  std::vector<std::thread> m_threads;
+  std::thread m_authority_thread;
+};
+
+}  // namespace rootgov::daemon

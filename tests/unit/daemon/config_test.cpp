@@ -1,0 +1,96 @@
+// rootgovd configuration: endpoints and the TOML file.
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rootgov::daemon {
+namespace {
+
+TEST(Config, ParsesEndpoints) {
+  auto e = parse_endpoint("127.0.0.1:8053");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->address, "127.0.0.1");
+  EXPECT_EQ(e->port, 8053);
+  auto v6 = parse_endpoint("[::1]:0");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->address, "::1");
+  EXPECT_EQ(v6->to_string(), "[::1]:0");
+  EXPECT_FALSE(parse_endpoint("127.0.0.1"));
+  EXPECT_FALSE(parse_endpoint("127.0.0.1:99999"));
+  EXPECT_FALSE(parse_endpoint(":80"));
+  auto bad = parse_endpoint("localhost:http");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("e.g. 127.0.0.1:8053"), std::string::npos);
+}
+
+TEST(Config, AppliesTomlSections) {
+  DaemonConfig c;
+  auto ok = apply_config_toml(R"(
+model = "gic"
+clock = "simulated"
+[http]
+listen = "127.0.0.1:9000"
+body_limit = 2048
+max_connections = 4
+idle_timeout_ms = 1500
+[log]
+level = "debug"
+[threads]
+io = 3
+cpu = 2
+[events]
+queue_limit = 8
+)",
+                              "test.toml", c);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.model, "gic");
+  EXPECT_EQ(c.clock, "simulated");
+  EXPECT_EQ(c.http.port, 9000);
+  EXPECT_EQ(c.limits.body_limit, 2048u);
+  EXPECT_EQ(c.limits.max_connections, 4u);
+  EXPECT_EQ(c.limits.idle_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(c.limits.header_limit, 8192u);  // untouched default
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.io_threads, 3u);
+  EXPECT_EQ(c.event_queue_limit, 8u);
+  EXPECT_TRUE(validate(c));
+}
+
+TEST(Config, ErrorsNameTheKeyAndChangeNothing) {
+  DaemonConfig c;
+  auto unknown = apply_config_toml("[http]\nlisten = \"127.0.0.1:1\"\nbodylimit = 5\n", "my.toml", c);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("my.toml: unknown key 'http.bodylimit'"), std::string::npos)
+      << unknown.error().message;
+  EXPECT_EQ(c.http.port, 8053);  // nothing applied
+
+  auto type = apply_config_toml("[threads]\nio = \"two\"\n", "my.toml", c);
+  ASSERT_FALSE(type);
+  EXPECT_NE(type.error().message.find("'threads.io' must be an integer"), std::string::npos);
+
+  auto range = apply_config_toml("[http]\nbody_limit = 1\n", "my.toml", c);
+  ASSERT_FALSE(range);
+  EXPECT_NE(range.error().message.find("between 1024 and"), std::string::npos);
+
+  EXPECT_FALSE(apply_config_toml("this is = = not toml", "my.toml", c));
+  EXPECT_FALSE(apply_config_file("/nonexistent/rootgovd.toml", c));
+}
+
+TEST(Config, ValidatesClockAndLevel) {
+  DaemonConfig c;
+  c.clock = "fast";
+  EXPECT_FALSE(validate(c));
+  c.clock = "real";
+  c.log_level = "loud";
+  EXPECT_FALSE(validate(c));
+}
+
+TEST(Config, ExampleConfigRoundTrips) {
+  DaemonConfig c;
+  auto ok = apply_config_toml(example_config(), "example", c);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.http.to_string(), "127.0.0.1:8053");
+}
+
+}  // namespace
+}  // namespace rootgov::daemon

@@ -1,0 +1,431 @@
+// The HTTP server in-process on 127.0.0.1 (ephemeral port), driven by a blocking Beast client.
+#include "http_server.hpp"
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "api.hpp"
+#include "event_hub.hpp"
+#include "metrics.hpp"
+#include "router.hpp"
+#include "runtime.hpp"
+
+namespace rootgov::daemon {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+/// A blocking client connection with a receive timeout, so a broken server fails the test
+/// instead of hanging it.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : m_socket(m_io) {
+    m_socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval tv{5, 0};
+    ::setsockopt(m_socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+
+  struct Reply {
+    unsigned status = 0;
+    std::string body;
+    std::string content_type;
+    bool keep_alive = false;
+    http::fields headers;
+    boost::json::object json() const { return boost::json::parse(body).as_object(); }
+  };
+
+  void send(http::verb verb, const std::string& target, const std::string& body = {},
+            const std::string& content_type = "application/json") {
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (!body.empty()) {
+      req.set(http::field::content_type, content_type);
+      req.body() = body;
+    }
+    req.prepare_payload();
+    http::write(m_socket, req);
+  }
+
+  Reply receive() {
+    http::response<http::string_body> res;
+    http::read(m_socket, m_buffer, res);
+    Reply r;
+    r.status = res.result_int();
+    r.body = res.body();
+    r.content_type = std::string(res[http::field::content_type]);
+    r.keep_alive = res.keep_alive();
+    r.headers = res.base();
+    return r;
+  }
+
+  Reply request(http::verb verb, const std::string& target, const std::string& body = {},
+                const std::string& content_type = "application/json") {
+    send(verb, target, body, content_type);
+    return receive();
+  }
+
+  void write_raw(std::string_view bytes) { asio::write(m_socket, asio::buffer(bytes)); }
+
+  /// Reads until `needle` appears in what was received (or the receive timeout/EOF).
+  std::string read_until(const std::string& needle) {
+    std::string got;
+    char buf[4096];
+    while (got.find(needle) == std::string::npos) {
+      boost::system::error_code ec;
+      std::size_t n = m_socket.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    return got;
+  }
+
+  /// True if the server closed the connection (EOF) within the receive timeout.
+  bool closed_by_peer() {
+    char c;
+    boost::system::error_code ec;
+    m_socket.read_some(asio::buffer(&c, 1), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+
+ private:
+  asio::io_context m_io;
+  tcp::socket m_socket;
+  beast::flat_buffer m_buffer;
+};
+
+/// Records which thread runs authority handlers and whether two ever overlapped.
+struct ProbeApi : UnwiredApi {
+  std::atomic<int> inside{0};
+  std::atomic<bool> overlapped{false};
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  std::string last_body;
+
+  ApiResult<Json> summary() override {
+    if (inside.fetch_add(1) != 0) overlapped = true;
+    std::this_thread::sleep_for(5ms);
+    {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+    }
+    inside.fetch_sub(1);
+    return Json(boost::json::object{{"model", "us-status-quo"}});
+  }
+  ApiResult<Json> submit_request(std::string_view body) override {
+    last_body = std::string(body);
+    return Json(boost::json::object{{"id", "ROOT-MGMT#20051118001"}});
+  }
+  ApiResult<Json> get_request(std::string_view id) override {
+    return std::unexpected(problem_from(Error{Errc::not_found, "no request '" + std::string(id) + "'"}));
+  }
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerLimits limits = {}) {
+    m_runtime = std::make_unique<Runtime>(2, 1);
+    register_core_routes(m_router, m_metrics);
+    register_api_routes(m_router, m_api);
+    m_router.add("GET", "/test/slow", [](const Request&) {
+      std::this_thread::sleep_for(300ms);
+      return Response::text("slow done");
+    });
+    m_router.add("GET", "/test/throw", [](const Request&) -> Response { throw std::runtime_error("boom"); });
+    m_server = std::make_unique<HttpServer>(*m_runtime, m_router, m_hub, m_metrics, limits);
+    auto port = m_server->listen("127.0.0.1", 0);
+    ASSERT_TRUE(port) << port.error().message;
+    m_port = *port;
+    m_server->start();
+    m_runtime->start_background();
+  }
+
+  /// Drains; true if the server reported drained within `wait`.
+  bool drain(std::chrono::milliseconds wait = 5s) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto future = done->get_future();
+    m_server->shutdown([done] { done->set_value(); });
+    return future.wait_for(wait) == std::future_status::ready;
+  }
+
+  void TearDown() override {
+    if (!m_server) return;
+    EXPECT_TRUE(drain()) << "the server did not drain within 5 s";
+    m_runtime->stop();
+    m_runtime->join();
+    m_server.reset();
+    m_runtime.reset();
+  }
+
+  std::unique_ptr<Runtime> m_runtime;
+  Router m_router;
+  EventHub m_hub{64, 4};
+  Metrics m_metrics;
+  ProbeApi m_api;
+  std::unique_ptr<HttpServer> m_server;
+  std::uint16_t m_port = 0;
+};
+
+TEST_F(ServerTest, HealthAndKeepAlive) {
+  start();
+  Client c(m_port);
+  auto r = c.request(http::verb::get, "/v1/health");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.json().at("status").as_string(), "ok");
+  EXPECT_TRUE(r.keep_alive);
+  auto again = c.request(http::verb::get, "/v1/health");  // same connection
+  EXPECT_EQ(again.status, 200u);
+}
+
+TEST_F(ServerTest, UnknownRouteIs404WrongMethodIs405) {
+  start();
+  Client c(m_port);
+  auto r = c.request(http::verb::get, "/v1/nope");
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  auto p = r.json();
+  EXPECT_EQ(p.at("status").as_int64(), 404);
+  EXPECT_EQ(p.at("type").as_string(), "urn:rootgov:problem:no-route");
+  EXPECT_NE(std::string(p.at("detail").as_string()).find("GET '/v1/nope'"), std::string::npos);
+
+  auto m = c.request(http::verb::delete_, "/v1/requests");
+  EXPECT_EQ(m.status, 405u);
+  EXPECT_EQ(m.headers[http::field::allow], "GET, POST");
+  EXPECT_EQ(m.json().at("allowed").as_array().size(), 2u);
+}
+
+TEST_F(ServerTest, BadJsonIs400AndNothingReachesTheApi) {
+  start();
+  Client c(m_port);
+  auto r = c.request(http::verb::post, "/v1/requests", "{\"document\": ");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.json().at("type").as_string(), "urn:rootgov:problem:bad-json");
+  EXPECT_TRUE(m_api.last_body.empty());
+  auto ok = c.request(http::verb::post, "/v1/requests", "{\"document\": {}, \"signature\": \"x\"}");
+  EXPECT_EQ(ok.status, 201u);
+  EXPECT_EQ(ok.headers[http::field::location], "/v1/requests/ROOT-MGMT#20051118001");
+  EXPECT_EQ(m_api.last_body, "{\"document\": {}, \"signature\": \"x\"}");
+}
+
+TEST_F(ServerTest, ApiProblemsAndUnwiredEndpoints) {
+  start();
+  Client c(m_port);
+  auto nf = c.request(http::verb::get, "/v1/requests/ROOT-MGMT%23x");
+  EXPECT_EQ(nf.status, 404u);
+  EXPECT_EQ(nf.json().at("detail").as_string(), "no request 'ROOT-MGMT#x'");
+  auto unwired = c.request(http::verb::get, "/v1/zone");
+  EXPECT_EQ(unwired.status, 501u);
+  auto proof = c.request(http::verb::get, "/v1/log/proof/inclusion?index=1");
+  EXPECT_EQ(proof.status, 400u);
+  EXPECT_NE(std::string(proof.json().at("detail").as_string()).find("'size'"), std::string::npos);
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500AndConnectionSurvives) {
+  start();
+  Client c(m_port);
+  auto r = c.request(http::verb::get, "/test/throw");
+  EXPECT_EQ(r.status, 500u);
+  EXPECT_EQ(c.request(http::verb::get, "/v1/health").status, 200u);
+}
+
+TEST_F(ServerTest, OversizedBodyIs413AndTheNextClientIsServed) {
+  ServerLimits limits;
+  limits.body_limit = 1024;
+  start(limits);
+  {
+    Client big(m_port);
+    auto r = big.request(http::verb::post, "/v1/requests", std::string(4096, 'x'));
+    EXPECT_EQ(r.status, 413u);
+    EXPECT_EQ(r.json().at("type").as_string(), "urn:rootgov:problem:body-too-large");
+    EXPECT_NE(std::string(r.json().at("detail").as_string()).find("1024 bytes"), std::string::npos);
+    EXPECT_FALSE(r.keep_alive);
+  }
+  {
+    // Chunked body: the limit applies while reading.
+    Client chunked(m_port);
+    chunked.write_raw("POST /v1/requests HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+                      std::string(2048, 'y') + "\r\n0\r\n\r\n");
+    EXPECT_EQ(chunked.receive().status, 413u);
+  }
+  Client next(m_port);
+  EXPECT_EQ(next.request(http::verb::get, "/v1/health").status, 200u);
+}
+
+TEST_F(ServerTest, OversizedHeaderIs431) {
+  ServerLimits limits;
+  limits.header_limit = 1024;
+  start(limits);
+  Client c(m_port);
+  c.write_raw("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(c.receive().status, 431u);
+  Client next(m_port);
+  EXPECT_EQ(next.request(http::verb::get, "/v1/health").status, 200u);
+}
+
+TEST_F(ServerTest, MalformedHttpIs400) {
+  start();
+  Client c(m_port);
+  c.write_raw("GARBAGE\r\n\r\n");
+  auto r = c.receive();
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+}
+
+TEST_F(ServerTest, IdleConnectionIsClosedAfterTimeout) {
+  ServerLimits limits;
+  limits.idle_timeout = 200ms;
+  start(limits);
+  Client c(m_port);
+  EXPECT_EQ(c.request(http::verb::get, "/v1/health").status, 200u);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+}
+
+TEST_F(ServerTest, OverConnectionLimitGets503OthersKeepWorking) {
+  ServerLimits limits;
+  limits.max_connections = 2;
+  start(limits);
+  Client a(m_port);
+  Client b(m_port);
+  EXPECT_EQ(a.request(http::verb::get, "/v1/health").status, 200u);
+  EXPECT_EQ(b.request(http::verb::get, "/v1/health").status, 200u);
+  Client over(m_port);
+  auto r = over.request(http::verb::get, "/v1/health");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.headers[http::field::retry_after], "1");
+  EXPECT_EQ(a.request(http::verb::get, "/v1/health").status, 200u);
+  EXPECT_NE(m_metrics.render().find("rootgov_http_connections_rejected_total 1"), std::string::npos);
+}
+
+TEST_F(ServerTest, AuthorityHandlersRunSerializedOnOneThread) {
+  start();
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      Client c(m_port);
+      for (int j = 0; j < 5; ++j) {
+        if (c.request(http::verb::get, "/v1/summary").status == 200u) ++ok;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 20);
+  EXPECT_FALSE(m_api.overlapped.load());
+  EXPECT_EQ(m_api.threads.size(), 1u);
+}
+
+TEST_F(ServerTest, EventsReachEverySubscriberAndResume) {
+  start();
+  Client a(m_port);
+  Client b(m_port);
+  a.send(http::verb::get, "/v1/events");
+  b.send(http::verb::get, "/v1/events");
+  EXPECT_NE(a.read_until(": connected").find("Content-Type: text/event-stream"), std::string::npos);
+  b.read_until(": connected");
+  for (int i = 0; i < 50 && m_hub.subscribers() < 2; ++i) std::this_thread::sleep_for(10ms);
+  m_hub.publish("submitted", "{\"id\":\"r1\"}");
+  m_hub.publish("decided", "{\"id\":\"r1\",\"outcome\":\"approved\"}");
+  auto got_a = a.read_until("outcome");
+  auto got_b = b.read_until("outcome");
+  EXPECT_NE(got_a.find("id: 1\nevent: submitted\ndata: {\"id\":\"r1\"}\n\n"), std::string::npos) << got_a;
+  EXPECT_NE(got_a.find("id: 2\nevent: decided\n"), std::string::npos) << got_a;
+  EXPECT_NE(got_b.find("event: decided"), std::string::npos) << got_b;
+
+  // Resume after id 1 via Last-Event-ID: only event 2 is replayed.
+  Client c(m_port);
+  c.write_raw("GET /v1/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n");
+  auto got_c = c.read_until("outcome");
+  EXPECT_EQ(got_c.find("event: submitted"), std::string::npos) << got_c;
+  EXPECT_NE(got_c.find("id: 2\n"), std::string::npos) << got_c;
+  // ?from=1 replays both.
+  Client d(m_port);
+  d.send(http::verb::get, "/v1/events?from=1");
+  EXPECT_NE(d.read_until("outcome").find("event: submitted"), std::string::npos);
+}
+
+TEST_F(ServerTest, SlowEventClientIsDropped) {
+  start();  // queue limit 4 (fixture hub)
+  Client slow(m_port);
+  slow.send(http::verb::get, "/v1/events");
+  slow.read_until(": connected");
+  for (int i = 0; i < 50 && m_hub.subscribers() < 1; ++i) std::this_thread::sleep_for(10ms);
+  // Publish faster than the consumer can be woken: the queue limit is hit at once.
+  for (int i = 0; i < 10; ++i) m_hub.publish("e", std::string(100, 'z'));
+  auto got = slow.read_until("event: overflow");
+  bool dropped = got.find("event: overflow") != std::string::npos;
+  // Either the stream was cut for overflow, or the server kept up with every event.
+  if (!dropped) {
+    EXPECT_NE(got.find("id: 10\n"), std::string::npos);
+  } else {
+    EXPECT_TRUE(slow.closed_by_peer());
+  }
+  Client next(m_port);
+  EXPECT_EQ(next.request(http::verb::get, "/v1/health").status, 200u);
+}
+
+TEST_F(ServerTest, MetricsEndpointShowsRequests) {
+  start();
+  Client c(m_port);
+  c.request(http::verb::get, "/v1/health");
+  auto r = c.request(http::verb::get, "/metrics");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(r.body.find("rootgov_http_requests_total{method=\"GET\",route=\"/v1/health\",status=\"200\"} 1"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("# TYPE rootgov_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(r.body.find("rootgov_http_connections 1"), std::string::npos) << r.body;
+}
+
+TEST_F(ServerTest, ShutdownDrainsInFlightRequests) {
+  start();
+  Client idle(m_port);
+  EXPECT_EQ(idle.request(http::verb::get, "/v1/health").status, 200u);
+  Client busy(m_port);
+  busy.send(http::verb::get, "/test/slow");
+  std::this_thread::sleep_for(50ms);  // the slow handler is running
+  auto drained = std::async(std::launch::async, [this] { return drain(); });
+  auto r = busy.receive();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "slow done");
+  EXPECT_FALSE(r.keep_alive);  // draining: Connection: close
+  EXPECT_TRUE(idle.closed_by_peer());
+  EXPECT_TRUE(drained.get());
+  EXPECT_THROW(Client late(m_port), boost::system::system_error);
+}
+
+TEST_F(ServerTest, IndexListsEndpoints) {
+  start();
+  Client c(m_port);
+  auto r = c.request(http::verb::get, "/v1");
+  ASSERT_EQ(r.status, 200u);
+  auto endpoints = r.json().at("endpoints").as_array();
+  bool has_ballots = false;
+  for (const auto& e : endpoints) has_ballots = has_ballots || e.at("path").as_string() == "/v1/requests/{id}/ballots";
+  EXPECT_TRUE(has_ballots);
+}
+
+}  // namespace
+}  // namespace rootgov::daemon
