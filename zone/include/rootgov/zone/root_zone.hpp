@@ -60,26 +60,39 @@ class RootZone {
   std::vector<Name> tlds() const;
   std::optional<Delegation> delegation(const Name& tld) const;
   std::optional<Host> host(const Name& name) const;
-  /// The TLDs whose NS set names `host`.
+  /// The TLDs whose NS set names `host` (the root's own NS set is not listed).
   std::vector<Name> tlds_using_host(const Name& host) const;
 
-  /// Validate-then-commit: applies every operation to a scratch copy of the touched names,
-  /// runs the checks, and commits only when no error is found (STYLE.md rule 7). Orphaned glue
-  /// (a host no delegation uses any more) disappears. The SOA serial advances in YYYYMMDDNN
-  /// style for `today` (days since 1970-01-01, from the caller's clock) and never goes
-  /// backwards. On error the zone is unchanged and every finding is returned.
+  /// Validate-then-commit: applies every operation, in order, to a scratch copy of the touched
+  /// names, runs the checks on every delegation the change touches (including the TLDs that
+  /// share a host whose glue changes), and commits only when no error is found (STYLE.md rule
+  /// 7). Glue belongs to hosts: setting a host's addresses changes them for every TLD using it;
+  /// a host listed without addresses keeps its glue. Orphaned glue (a host no delegation uses
+  /// any more) disappears. The SOA serial advances in YYYYMMDDNN style for `today_days` (days
+  /// since 1970-01-01, from the caller's clock) and never goes backwards; an empty change only
+  /// advances the serial. Stale RRSIGs of changed RRsets are dropped (the signer re-signs
+  /// AppliedChange::changed_names). On error the zone is unchanged and every finding is
+  /// returned. Refusals (rule ids): tld-invalid, tld-missing, tld-exists, host-in-use,
+  /// glue-address, glue-out-of-bailiwick, dnskey-invalid, soa-timers, and every rule of
+  /// check_delegation. Cost follows the touched names and the users of changed hosts, never
+  /// the zone size.
   Result<AppliedChange, Findings> apply(const ChangeSet& change, std::int64_t today_days);
 
   /// Checks a change without applying it (the same findings apply() would give).
   Findings check(const ChangeSet& change) const;
 
  private:
+  struct Staged;
+  Staged stage(const ChangeSet& change) const;
+
   Zone m_zone;
-  std::map<Name, std::set<Name>> m_host_users;  // host -> TLDs naming it
+  // INVARIANT: host -> the TLDs (and "." for the root NS set) whose NS set names it; no empty sets.
+  std::map<Name, std::set<Name>> m_host_users;
 };
 
 /// Next SOA serial in YYYYMMDDNN style: today's date with NN=00, or old+1 when that is not
-/// greater than `old` (RFC 1982 arithmetic not needed: serials only move forward here).
+/// greater than `old` (so the serial never goes backwards; old = 4294967295 wraps to 0, which
+/// RFC 1982 section 3.1 still counts as an increment).
 std::uint32_t next_serial(std::uint32_t old, std::int64_t today_days);
 
 }  // namespace rootgov::zone
