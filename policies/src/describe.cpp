@@ -15,13 +15,13 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-std::string body_names(const ModelSpec& m, const std::vector<std::string>& ids) {
+std::string body_names(const ModelSpec& m, const std::vector<std::string>& ids, std::string_view sep = " and ") {
   std::vector<std::string> out;
   for (const auto& id : ids) {
     const BodySpec* b = m.body(id);
     out.push_back(b != nullptr ? b->name : id);
   }
-  return join(out, " and ");
+  return join(out, sep);
 }
 
 std::string scope(const std::vector<Scope>& scopes) {
@@ -137,7 +137,7 @@ std::string describe_model(const ModelSpec& m) {
   }
   out += "\nWho may submit:\n";
   for (const auto& s : m.submit) {
-    out += fmt::format("  {}: {}\n", scope(s.applies_to), body_names(m, s.bodies));
+    out += fmt::format("  {}: {}\n", scope(s.applies_to), body_names(m, s.bodies, " or "));
   }
   out += "\nStages (in order; stages of one group run in parallel):\n";
   std::size_t n = 0;

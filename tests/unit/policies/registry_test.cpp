@@ -155,3 +155,22 @@ TEST(Describe, ShowListsSourcesBodiesStagesAndRules) {
 
 }  // namespace
 }  // namespace rootgov::policies::testing
+
+namespace rootgov::policies::testing {
+namespace {
+
+TEST(Docs, TheExampleModelInPoliciesMdIsValid) {
+  std::ifstream in(std::filesystem::path(ROOTGOV_SOURCE_DIR) / "docs" / "policies.md");
+  ASSERT_TRUE(in) << "docs/policies.md";
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto start = text.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  auto end = text.find("```", start);
+  auto model = parse_model(text.substr(start, end - start), "docs/policies.md example");
+  ASSERT_TRUE(model.has_value()) << model.error().front().to_string();
+  EXPECT_EQ(model->id, "my-lab");
+}
+
+}  // namespace
+}  // namespace rootgov::policies::testing
