@@ -84,11 +84,12 @@ Result<std::vector<Event>> AuditLog::commit() {
       if (!payload.empty()) payload.push_back('\n');
       payload += line;
     }
-    auto appended = m_journal->append(payload);
-    if (!appended) {
+    auto ticket = m_journal->enqueue(payload);
+    if (!ticket) {
       discard();
-      return std::unexpected(appended.error());
+      return std::unexpected(ticket.error());
     }
+    m_last_ticket = *ticket;
   }
   std::vector<Event> events;
   for (std::size_t k = 0; k < m_staged.size(); ++k) {
@@ -100,6 +101,27 @@ Result<std::vector<Event>> AuditLog::commit() {
   m_staged.clear();
   m_staged_types.clear();
   return events;
+}
+
+Result<void> AuditLog::wait_durable(std::uint64_t ticket) const {
+  if (!m_journal) return {};
+  return m_journal->wait_durable(ticket);
+}
+
+Result<void> AuditLog::flush() const {
+  if (!m_journal) return {};
+  return m_journal->flush();
+}
+
+std::string AuditLog::journal_failure() const { return m_journal ? m_journal->failure() : std::string(); }
+
+std::uint64_t AuditLog::journal_records() const { return m_journal ? m_journal->enqueued() : 0; }
+
+void AuditLog::adopt(const std::vector<std::string>& lines, std::uint64_t count) {
+  m_lines.assign(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(count));
+  for (const auto& line : m_lines) m_tree.append(line);
+  m_last_hash = m_lines.empty() ? std::string() : sha256_hex(m_lines.back());
+  m_staged_hash = m_last_hash;
 }
 
 namespace {

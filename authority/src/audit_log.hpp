@@ -45,9 +45,27 @@ class AuditLog {
 
   /// Adds "index" and "prev" and keeps the entry for the next commit.
   Result<void> stage(Json fields);
-  /// Writes the staged entries as one durable batch (or, in replay, checks each against the
-  /// expected line: a difference is an error naming the entry). Returns them as events.
+  /// Enqueues the staged entries as one journal record (or, in replay, checks each against the
+  /// expected line: a difference is an error naming the entry) and returns them as events. It
+  /// does NOT wait for the disk: the record is durable only once wait_durable(last_ticket())
+  /// has returned success.
   Result<std::vector<Event>> commit();
+  /// The journal record index of the last commit (0 for an in-memory log or in replay).
+  std::uint64_t last_ticket() const { return m_last_ticket; }
+  /// Blocks until journal record `ticket` and every one before it is on disk (a no-op for an
+  /// in-memory log). Thread-safe: may run on another thread while the owner commits.
+  Result<void> wait_durable(std::uint64_t ticket) const;
+  /// wait_durable for everything committed so far.
+  Result<void> flush() const;
+  /// The journal's failure message, or "" while it is healthy.
+  std::string journal_failure() const;
+  /// Journal records enqueued so far (0 for an in-memory log).
+  std::uint64_t journal_records() const;
+
+  /// Resumes from a snapshot: takes the first `count` of `lines` (the journal's) as the log
+  /// without replaying them, rebuilding the Merkle tree and the chain hash. Precondition: the
+  /// log is empty and count <= lines.size().
+  void adopt(const std::vector<std::string>& lines, std::uint64_t count);
   /// Drops staged entries.
   void discard();
 
@@ -68,6 +86,7 @@ class AuditLog {
   MerkleTree m_tree;
   const std::vector<std::string>* m_expected = nullptr;
   std::optional<std::uint64_t> m_mismatch;
+  std::uint64_t m_last_ticket = 0;
 };
 
 /// Lowercase hex SHA-256.

@@ -16,12 +16,14 @@
 #include <sstream>
 
 #include "audit_log.hpp"
+#include <rootgov/authority/journal.hpp>
 #include <rootgov/authority/signed_document.hpp>
 #include <rootgov/zone/change_set.hpp>
 #include <rootgov/zone/digest.hpp>
 #include <rootgov/zone/root_zone.hpp>
 
 #include "file_util.hpp"
+#include "resume_state.hpp"
 #include "zone_signing.hpp"
 
 namespace rootgov::authority {
@@ -38,6 +40,7 @@ constexpr std::string_view kAuthorityKeyFile = "authority.key";
 constexpr std::string_view kActorsFile = "actors.toml";
 constexpr std::string_view kZoneFile = "root.zone";
 constexpr std::string_view kTreeHeadFile = "sth.json";
+constexpr std::string_view kSnapshotFile = "snapshot";
 
 Result<std::string> read_file(const std::filesystem::path& p) { return files::read_file(p); }
 
@@ -205,6 +208,15 @@ struct Authority::Impl {
   bool replaying = false;
   bool failed = false;
   std::uint64_t since_snapshot = 0;
+  StartupReport startup;
+
+  void notice(const std::string& message) const {
+    if (opts.notice) {
+      opts.notice(message);
+    } else {
+      std::fprintf(stderr, "rootgov: %s\n", message.c_str());
+    }
+  }
 
   // ---- time ----
   Timestamp current_time() const {
@@ -226,17 +238,131 @@ struct Authority::Impl {
 
   Result<void> emit(Json fields) { return log.stage(std::move(fields)); }
 
+  // Enqueues the staged entries as one journal record; without defer_durability also waits
+  // until it is on disk. Writes a snapshot every opts.snapshot_every entries.
   Result<void> commit() {
     auto appended = log.commit();
     if (!appended) {
       if (!replaying) failed = true;
       return std::unexpected(appended.error());
     }
+    if (!replaying && !opts.defer_durability && !appended->empty()) {
+      if (auto durable = log.wait_durable(log.last_ticket()); !durable) {
+        failed = true;
+        return std::unexpected(durable.error());
+      }
+    }
     if (!replaying && listener) {
       for (const auto& e : *appended) listener(e);
     }
     since_snapshot += appended->size();
+    if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every) {
+      if (auto written = write_snapshot(); !written) notice("snapshot not written: " + written.error().message);
+    }
     return {};
+  }
+
+  // ---- snapshots ----
+  // Flushes the journal and writes the state as of the last entry (no entry may be staged).
+  Result<void> write_snapshot() {
+    if (!log.persistent() || failed || log.size() == 0) return {};
+    if (auto flushed = log.flush(); !flushed) {
+      failed = true;
+      return flushed;
+    }
+    detail::ResumeState s;
+    s.model = policy->id();
+    s.registry_fingerprint = opts.registry.fingerprint();
+    s.log_size = log.size();
+    s.last_entry_hash = detail::sha256_hex(log.lines().back());
+    s.merkle_root = to_hex(log.tree().root());
+    zone::Zone unsigned_zone = zone->zone();
+    unsigned_zone.strip_dnssec(/*keep_dnskey=*/true);
+    s.zone_text = zone::to_text(unsigned_zone);
+    s.zone_digest = digest.hex();
+    if (mode == ClockMode::simulated) {
+      s.clock = clock_now;
+    } else {
+      // A refused mutation moves clock_now without an entry; replay ends at the last entry's time.
+      auto last = Json::parse(log.lines().back());
+      auto t = last ? parse_time(field(*last, "time")) : Result<Timestamp>(clock_now);
+      s.clock = t ? *t : clock_now;
+    }
+    s.sign_epoch = sign_epoch;
+    s.requests = requests;
+    s.last_seq = last_seq;
+    s.ids_per_day = ids_per_day;
+    for (const auto& [id, actor] : registry.all()) {
+      if (!actor.manages.empty()) s.manages[id] = actor.manages;
+    }
+    auto written = authority::write_snapshot(opts.state_dir / kSnapshotFile,
+                                             Snapshot{log.journal_records(), detail::encode_resume_state(s)});
+    if (!written) return written;
+    since_snapshot = 0;
+    return {};
+  }
+
+  // Loads the snapshot when it is intact and matches the journal's `lines`; otherwise leaves
+  // the state untouched and says why in startup.note (no snapshot at all is not worth a note).
+  bool resume_from_snapshot(const std::vector<std::string>& lines) {
+    const auto path = opts.state_dir / kSnapshotFile;
+    auto ignore = [&](const std::string& why) {
+      startup.note = "snapshot '" + path.string() + "' ignored, replaying the whole log: " + why;
+      notice(startup.note);
+      return false;
+    };
+    auto snap = read_snapshot(path);
+    if (!snap) {
+      if (snap.error().code == Errc::not_found) return false;
+      return ignore(snap.error().message);
+    }
+    auto state = detail::decode_resume_state(snap->state);
+    if (!state) return ignore(state.error().message);
+    if (state->model != policy->id() || state->registry_fingerprint != opts.registry.fingerprint()) {
+      return ignore("it was made with another model or registry");
+    }
+    if (state->log_size == 0 || state->log_size > lines.size()) {
+      return ignore("it covers " + std::to_string(state->log_size) + " entries, the journal holds " +
+                    std::to_string(lines.size()));
+    }
+    if (detail::sha256_hex(lines[state->log_size - 1]) != state->last_entry_hash) {
+      return ignore("entry " + std::to_string(state->log_size - 1) + " differs from the one it was taken after");
+    }
+    zone::ParseOptions po;
+    po.keep_dnssec = false;
+    auto parsed = zone::Zone::from_text(state->zone_text, po);
+    if (!parsed) return ignore("its zone does not parse: " + zone::format_finding(parsed.error().front(), "zone"));
+    parsed->strip_dnssec(/*keep_dnskey=*/true);
+    auto root = zone::RootZone::from_zone(std::move(*parsed));
+    if (!root) return ignore("its zone is not a root zone: " + join_findings(root.error()));
+    auto zone_digest = zone::ZoneDigest::of(root->zone());
+    if (zone_digest.hex() != state->zone_digest) return ignore("its zone does not match its digest");
+    // Last and most expensive: every entry it covers must hash to the recorded Merkle root.
+    MerkleTree tree;
+    for (std::uint64_t i = 0; i < state->log_size; ++i) tree.append(lines[i]);
+    if (to_hex(tree.root()) != state->merkle_root) {
+      return ignore("the journal's first " + std::to_string(state->log_size) +
+                    " entries do not have the Merkle root it recorded");
+    }
+    log.adopt(lines, state->log_size);
+    zone.emplace(std::move(*root));
+    digest = zone_digest;
+    clock_now = state->clock;
+    sign_epoch = state->sign_epoch;
+    requests = std::move(state->requests);
+    last_seq = std::move(state->last_seq);
+    ids_per_day = std::move(state->ids_per_day);
+    for (const auto& [id, actor] : opts.registry.all()) {
+      auto it = state->manages.find(id);
+      std::vector<std::string> manages = it == state->manages.end() ? std::vector<std::string>{} : it->second;
+      if (manages == actor.manages) continue;
+      Actor changed = actor;
+      changed.manages = std::move(manages);
+      (void)registry.add(std::move(changed));
+    }
+    startup.from_snapshot = true;
+    startup.snapshot_entries = state->log_size;
+    return true;
   }
 
   // ---- requests ----
@@ -675,9 +801,11 @@ struct Authority::Impl {
   // ---- the authority's own state ----
   std::optional<ActorKey> authority_key;
   std::string genesis_key_override;  // offline verification replays without the private key
+  bool resume_allowed = false;       // open() may start from a snapshot; verification never does
 
   template <class F>
   auto mutate(F&& handler, std::string_view wire, std::string_view type) -> decltype(handler(std::declval<const SignedDocument&>())) {
+    if (!failed && !log.journal_failure().empty()) failed = true;
     if (failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
     auto doc = SignedDocument::parse(wire);
     if (!doc) return std::unexpected(doc.error());
@@ -694,6 +822,7 @@ struct Authority::Impl {
       return result;
     }
     if (auto e = commit(); !e) return std::unexpected(e.error());
+    if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, Receipt>) result->durable_ticket = log.last_ticket();
     return result;
   }
 
@@ -744,18 +873,24 @@ struct Authority::Impl {
     }
     auto t = parse_time(field(*genesis, "time"));
     if (!t) return fail(Errc::check_failed, "log entry 0 has no valid time");
+    const bool resumed = resume_allowed && resume_from_snapshot(lines);
+    const std::uint64_t from = log.size();
     replaying = true;
     log.start_replay(&lines);
-    auto result = replay_entries(lines, *t);
+    auto result = replay_entries(lines, *t, resumed);
     log.end_replay();
     replaying = false;
+    startup.replayed_entries = log.size() - from;
     return result;
   }
 
-  Result<void> replay_entries(const std::vector<std::string>& lines, Timestamp genesis_time) {
-    clock_now = genesis_time;
-    if (auto e = emit_genesis(); !e) return e;
-    if (auto e = commit(); !e) return e;
+  // Replays lines[log.size()...]; from genesis unless the state was resumed from a snapshot.
+  Result<void> replay_entries(const std::vector<std::string>& lines, Timestamp genesis_time, bool resumed) {
+    if (!resumed) {
+      clock_now = genesis_time;
+      if (auto e = emit_genesis(); !e) return e;
+      if (auto e = commit(); !e) return e;
+    }
     while (log.size() < lines.size()) {
       std::uint64_t i = log.size();
       auto where = [&](const Error& e) {
@@ -830,8 +965,15 @@ namespace rootgov::authority {
 Authority::Authority(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 Authority::~Authority() {
-  if (m_impl && !m_impl->failed && m_impl->log.persistent()) {
-    (void)m_impl->write_tree_head();
+  if (!m_impl || m_impl->failed || !m_impl->log.persistent()) return;
+  // Clean shutdown: everything enqueued reaches the disk, then the tree head and a snapshot.
+  if (auto flushed = m_impl->log.flush(); !flushed) {
+    m_impl->notice("shutdown: " + flushed.error().message);
+    return;
+  }
+  if (auto w = m_impl->write_tree_head(); !w) m_impl->notice("shutdown: tree head not written: " + w.error().message);
+  if (m_impl->since_snapshot > 0) {
+    if (auto w = m_impl->write_snapshot(); !w) m_impl->notice("shutdown: snapshot not written: " + w.error().message);
   }
 }
 
@@ -884,11 +1026,18 @@ Result<std::unique_ptr<Authority>> Authority::open(AuthorityOptions options) {
     impl->clock_now = options.clock == ClockMode::simulated ? options.simulated_start : impl->current_time();
     if (auto e = impl->emit_genesis(); !e) return std::unexpected(e.error());
     if (auto e = impl->commit(); !e) return std::unexpected(e.error());
+    if (auto e = impl->log.flush(); !e) return std::unexpected(e.error());
   } else {
+    impl->resume_allowed = true;
     if (auto e = impl->replay(*lines); !e) return std::unexpected(e.error());
+    impl->since_snapshot = impl->startup.replayed_entries;
   }
   if (auto e = impl->signer.sign_full(*impl->zone, impl->sign_epoch); !e) return std::unexpected(e.error());
   impl->zone_dirty = true;
+  // A long replay is not repeated at the next start.
+  if (options.snapshot_every > 0 && impl->since_snapshot >= options.snapshot_every) {
+    if (auto w = impl->write_snapshot(); !w) impl->notice("snapshot not written: " + w.error().message);
+  }
   return std::unique_ptr<Authority>(new Authority(std::move(impl)));
 }
 
@@ -910,6 +1059,7 @@ Result<Timestamp> Authority::advance_clock(std::string_view wire) {
 
 Result<std::size_t> Authority::tick() {
   Impl& m = *m_impl;
+  if (!m.failed && !m.log.journal_failure().empty()) m.failed = true;
   if (m.failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
   if (m.mode != ClockMode::real) return std::size_t{0};
   Timestamp now = m.current_time();
@@ -1006,7 +1156,23 @@ std::string Authority::public_key() const { return m_impl->authority_key->public
 
 void Authority::set_listener(std::function<void(const Event&)> listener) { m_impl->listener = std::move(listener); }
 
-Result<void> Authority::snapshot() { return m_impl->write_tree_head(); }
+Result<void> Authority::snapshot() {
+  Impl& m = *m_impl;
+  if (m.failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
+  if (!m.log.persistent()) return {};
+  if (auto flushed = m.log.flush(); !flushed) {
+    m.failed = true;
+    return flushed;
+  }
+  if (auto w = m.write_tree_head(); !w) return w;
+  return m.write_snapshot();
+}
+
+std::uint64_t Authority::last_ticket() const { return m_impl->log.last_ticket(); }
+
+Result<void> Authority::wait_durable(std::uint64_t ticket) const { return m_impl->log.wait_durable(ticket); }
+
+const StartupReport& Authority::startup() const { return m_impl->startup; }
 
 }  // namespace rootgov::authority
 

@@ -136,6 +136,7 @@ Journal::Journal(std::filesystem::path path, int fd, Options options)
     : m_path(std::move(path)), m_fd(fd), m_options(options) {}
 
 Journal::~Journal() {
+  if (m_fd >= 0 && !m_options.read_only) (void)flush();
   if (m_fd >= 0) ::close(m_fd);
 }
 
@@ -230,7 +231,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path
   return journal;
 }
 
-Result<std::uint64_t> Journal::append(std::string_view payload) {
+Result<std::uint64_t> Journal::enqueue(std::string_view payload) {
   if (payload.size() > kMaxRecordSize) {
     return fail(Errc::invalid_input,
                 fmt::format("journal record of {} bytes exceeds the limit of {} bytes", payload.size(), kMaxRecordSize));
@@ -240,20 +241,28 @@ Result<std::uint64_t> Journal::append(std::string_view payload) {
   }
   std::string framed = frame(payload);  // checksums outside the lock
 
-  std::unique_lock lock(m_mutex);
+  std::lock_guard lock(m_mutex);
   if (!m_failure.empty()) return fail(Errc::io, m_failure);
   const std::uint64_t index = m_next_index++;
   m_pending_offsets.push_back(m_pending.size());
   m_pending += framed;
+  return index;
+}
 
+Result<void> Journal::wait_durable(std::uint64_t index) {
+  std::unique_lock lock(m_mutex);
+  if (index >= m_next_index) {
+    return fail(Errc::invalid_input,
+                fmt::format("journal '{}' has no record {} to wait for ({} enqueued)", m_path.string(), index, m_next_index));
+  }
   for (;;) {
-    if (m_durable > index) return index;
+    if (m_durable > index) return {};
     if (!m_failure.empty()) return fail(Errc::io, m_failure);
     if (m_flushing) {
       m_flushed.wait(lock);
       continue;
     }
-    // Leader: write and sync everything pending, on behalf of every waiting appender.
+    // Leader: write and sync everything pending, on behalf of every waiter.
     m_flushing = true;
     std::string batch;
     batch.swap(m_pending);
@@ -283,6 +292,33 @@ Result<std::uint64_t> Journal::append(std::string_view payload) {
     ++m_flushes;
     m_flushed.notify_all();
   }
+}
+
+Result<std::uint64_t> Journal::append(std::string_view payload) {
+  auto index = enqueue(payload);
+  if (!index) return index;
+  if (auto durable = wait_durable(*index); !durable) return std::unexpected(durable.error());
+  return index;
+}
+
+Result<void> Journal::flush() {
+  std::uint64_t last = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_next_index == m_durable) return {};
+    last = m_next_index - 1;
+  }
+  return wait_durable(last);
+}
+
+std::uint64_t Journal::enqueued() const {
+  std::lock_guard lock(m_mutex);
+  return m_next_index;
+}
+
+std::string Journal::failure() const {
+  std::lock_guard lock(m_mutex);
+  return m_failure;
 }
 
 std::uint64_t Journal::size() const {

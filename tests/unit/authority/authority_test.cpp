@@ -8,7 +8,18 @@
 #include <map>
 #include <random>
 
+#include <rootgov/authority/journal.hpp>
 #include <rootgov/authority/signed_document.hpp>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -114,7 +125,7 @@ constexpr const char* kZone =
     "root-servers.net.\t172800\tIN\tNS\ta.gtld-servers.net.\n";
 
 class AuthorityTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override {
     dir = fs::temp_directory_path() / ("rootgov-authority-test-" + std::to_string(::getpid()) + "-" +
                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -524,6 +535,398 @@ TEST_F(LogVerifyTest, ACorruptedJournalStopsTheOpenAndTheVerification) {
   auto reopened = Authority::open(options());
   ASSERT_FALSE(reopened);
   EXPECT_EQ(reopened.error().code, Errc::check_failed) << reopened.error().message;
+}
+
+
+// ---- pipelined durability (defer_durability, tickets) ----
+
+// The journal as another process would find it after a crash now: durable records only.
+std::uint64_t records_on_disk(const fs::path& state_dir) {
+  auto j = Journal::open(state_dir / "journal", Journal::Options{true, true});
+  return j ? (*j)->size() : 0;
+}
+
+TEST_F(AuthorityTest, DefaultMutationsAreDurableOnReturn) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_GT(records_on_disk(dir), r->durable_ticket);
+  EXPECT_EQ(a->last_ticket(), r->durable_ticket);
+  EXPECT_TRUE(a->wait_durable(r->durable_ticket));
+}
+
+TEST_F(AuthorityTest, DeferredTicketsAreDurableOnlyAfterWaiting) {
+  auto o = options();
+  o.defer_durability = true;
+  auto a = Authority::open(o).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(records_on_disk(dir), r->durable_ticket) << "queued, not yet written";
+  auto clock = a->advance_clock(advance_doc("instructor", "1d"));
+  ASSERT_TRUE(clock) << clock.error().message;
+  EXPECT_GT(a->last_ticket(), r->durable_ticket);
+  ASSERT_TRUE(a->wait_durable(r->durable_ticket));
+  EXPECT_GT(records_on_disk(dir), r->durable_ticket);
+  auto unknown = a->wait_durable(a->last_ticket() + 100);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::invalid_input);
+  // A refused mutation records nothing and keeps the ticket.
+  std::uint64_t last = a->last_ticket();
+  ASSERT_FALSE(a->submit(submit_doc("mallory", kBrNs)));
+  EXPECT_EQ(a->last_ticket(), last);
+}
+
+// One owner thread mutates (the daemon's strand); several threads wait for tickets (the
+// daemon's handlers before they send a 2xx). Every wait returns only once the record is in the
+// file, and the waiters share flushes.
+TEST_F(AuthorityTest, OneMutatorManyWaitersAcknowledgeOnlyWhatIsOnDisk) {
+  auto o = options();
+  o.defer_durability = true;
+  o.snapshot_every = 25;  // periodic snapshots while deferring
+  constexpr int kMutations = 120;
+  constexpr int kWaiters = 4;
+  std::vector<std::string> ids;
+  {
+    auto a = Authority::open(o).value();
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::vector<std::uint64_t> queue;
+    bool done = false;
+    std::atomic<int> acknowledged{0};
+    std::atomic<int> early{0};
+    std::atomic<int> errors{0};
+    std::vector<std::thread> waiters;
+    for (int w = 0; w < kWaiters; ++w) {
+      waiters.emplace_back([&] {
+        for (;;) {
+          std::uint64_t ticket = 0;
+          {
+            std::unique_lock lock(mutex);
+            ready.wait(lock, [&] { return done || !queue.empty(); });
+            if (queue.empty()) return;
+            ticket = queue.front();
+            queue.erase(queue.begin());
+          }
+          if (!a->wait_durable(ticket)) ++errors;
+          if (records_on_disk(dir) <= ticket) ++early;
+          ++acknowledged;
+        }
+      });
+    }
+    for (int i = 0; i < kMutations; ++i) {
+      auto r = a->submit(submit_doc("manager.br", kBrNs));
+      ASSERT_TRUE(r) << r.error().message;
+      ids.push_back(r->request.id);
+      {
+        std::lock_guard lock(mutex);
+        queue.push_back(r->durable_ticket);
+      }
+      ready.notify_one();
+    }
+    {
+      std::lock_guard lock(mutex);
+      done = true;
+    }
+    ready.notify_all();
+    for (auto& t : waiters) t.join();
+    EXPECT_EQ(errors.load(), 0);
+    EXPECT_EQ(early.load(), 0) << "a ticket was acknowledged before its record was on disk";
+    EXPECT_EQ(acknowledged.load(), kMutations);
+  }
+  auto journal = Journal::open(dir / "journal", Journal::Options{true, true}).value();
+  EXPECT_EQ(journal->size(), std::uint64_t{kMutations} + 1);
+  auto a = Authority::open(options()).value();
+  for (const auto& id : ids) EXPECT_NE(a->find(id), nullptr) << id;
+}
+
+// Crash test (the journal's pattern): a child process mutates with deferred durability on one
+// thread and acknowledges request ids from two waiting threads only after wait_durable; the
+// parent SIGKILLs it at a random moment and checks that a restarted authority has every
+// acknowledged request. Periodic snapshots are on, so restarts also resume from them.
+TEST_F(AuthorityTest, CrashTestNothingAcknowledgedIsLost) {
+  std::uint64_t seed = std::random_device{}();
+  if (const char* env = std::getenv("ROOTGOV_TEST_SEED")) seed = std::strtoull(env, nullptr, 10);
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with ROOTGOV_TEST_SEED=" + std::to_string(seed) + ")");
+  std::mt19937_64 rng(seed);
+  auto o = options();
+  o.defer_durability = true;
+  o.snapshot_every = 40;
+  o.notice = [](std::string_view) {};
+  { auto a = Authority::open(o).value(); }
+  std::set<std::string> acknowledged;
+  constexpr int kRounds = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    seq["manager.br"] = static_cast<std::uint64_t>(round + 1) * 1000000;  // the child's documents stay fresh
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(fds[0]);
+      auto a = Authority::open(o);
+      if (!a) ::_exit(10);
+      std::mutex mutex;
+      std::condition_variable ready;
+      std::vector<std::pair<std::uint64_t, std::string>> queue;
+      std::vector<std::thread> waiters;
+      for (int w = 0; w < 2; ++w) {
+        waiters.emplace_back([&] {
+          for (;;) {
+            std::pair<std::uint64_t, std::string> item;
+            {
+              std::unique_lock lock(mutex);
+              ready.wait(lock, [&] { return !queue.empty(); });
+              item = queue.front();
+              queue.erase(queue.begin());
+            }
+            if (!(*a)->wait_durable(item.first)) ::_exit(11);
+            std::string line = item.second + "\n";
+            if (::write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) ::_exit(12);
+          }
+        });
+      }
+      for (;;) {
+        auto r = (*a)->submit(submit_doc("manager.br", kBrNs));
+        if (!r) ::_exit(13);
+        {
+          std::lock_guard lock(mutex);
+          queue.emplace_back(r->durable_ticket, r->request.id);
+        }
+        ready.notify_one();
+      }
+    }
+    ::close(fds[1]);
+    const auto delay = std::chrono::microseconds(rng() % 300000);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    bool started = false;
+    bool killed = false;
+    std::string buffer;
+    char chunk[4096];
+    for (;;) {
+      if (!started && !buffer.empty()) {
+        started = true;
+        deadline = std::chrono::steady_clock::now() + delay;
+      }
+      if (!killed && std::chrono::steady_clock::now() >= deadline) {
+        ::kill(pid, SIGKILL);
+        killed = true;
+      }
+      pollfd p{fds[0], POLLIN, 0};
+      ::poll(&p, 1, 5);
+      if ((p.revents & (POLLIN | POLLHUP)) == 0) continue;
+      ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+      if (n <= 0) break;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child exited early, status " << status;
+    std::size_t lines = 0;
+    for (std::size_t start = 0, end; (end = buffer.find('\n', start)) != std::string::npos; start = end + 1) {
+      ASSERT_TRUE(acknowledged.insert(buffer.substr(start, end - start)).second) << "acknowledged twice";
+      ++lines;
+    }
+    EXPECT_GT(lines, 0U) << "round " << round << " acknowledged nothing";
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    for (const auto& id : acknowledged) ASSERT_NE((*a)->find(id), nullptr) << "acknowledged request " << id << " lost";
+  }
+  std::cout << "[          ] " << acknowledged.size() << " acknowledged requests survived " << kRounds << " SIGKILLs\n";
+}
+
+// ---- snapshots ----
+
+// A seeded random history of submissions, ballots and clock moves.
+void random_history(AuthorityTest& t, Authority& a, std::mt19937& rng, int steps, std::vector<std::string>& open) {
+  const char* bodies[] = {
+      kBrNs,
+      R"({"kind":"ds-update","tld":"br","ds":[{"key_tag":12345,"algorithm":8,"digest_type":2,"digest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]})",
+      R"({"kind":"ns-update","tld":"com","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"},{"host":"a.dns.br"}]})",
+      R"({"kind":"ds-update","tld":"net","ds":[]})",
+  };
+  const char* submitters[] = {"manager.br", "manager.br", "manager.com", "manager.net"};
+  for (int step = 0; step < steps; ++step) {
+    int what = static_cast<int>(rng() % 4);
+    if (what == 0 || open.empty()) {
+      int k = static_cast<int>(rng() % 4);
+      auto r = a.submit(t.submit_doc(submitters[k], bodies[k]));
+      if (r) open.push_back(r->request.id);
+    } else if (what == 1 || what == 2) {
+      const std::string& id = open[rng() % open.size()];
+      const RequestInfo* info = a.find(id);
+      if (info->state == RequestState::awaiting && !info->decision.awaiting.empty()) {
+        std::string who = info->decision.awaiting.front();
+        bool reject = rng() % 5 == 0;
+        (void)a.ballot(id, t.ballot_doc(who, id, reject ? "reject" : "approve", reject ? "no" : ""));
+      }
+    } else {
+      (void)a.advance_clock(t.advance_doc("instructor", std::to_string(1 + rng() % 20) + "d"));
+    }
+  }
+}
+
+// Everything observable about a state, for comparing two starts.
+struct Observed {
+  std::string zone_text;
+  std::string summary;
+  std::vector<std::string> requests;
+  std::vector<std::string> log;
+  std::string root;
+  bool operator==(const Observed&) const = default;
+};
+
+Observed observe(const Authority& a) {
+  Observed o;
+  o.zone_text = a.zone_text();
+  Summary s = a.summary();
+  o.summary = s.model + "|" + std::to_string(s.now.seconds) + "|" + std::to_string(s.serial) + "|" +
+              std::to_string(s.tlds) + "|" + std::to_string(s.requests) + "|" + std::to_string(s.open_requests) + "|" +
+              std::to_string(s.log_size) + "|" + s.zone_digest;
+  for (const auto* r : a.list()) {
+    std::string counted;
+    for (const auto& b : r->decision.ballots_counted) counted += b.actor + std::string(to_string(b.vote)) + ";";
+    o.requests.push_back(request_info_to_json(*r) + counted);
+  }
+  o.log = a.log_entries(0, 1U << 20);
+  o.root = to_hex(a.tree_head().head.root);
+  return o;
+}
+
+void copy_dir(const fs::path& from, const fs::path& to) {
+  fs::remove_all(to);
+  fs::copy(from, to, fs::copy_options::recursive);
+}
+
+TEST_F(AuthorityTest, SnapshotStartEqualsFullReplay) {
+  unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  auto o = options();
+  o.snapshot_every = 7;
+  const fs::path mid = dir.string() + "-mid";
+  const fs::path full = dir.string() + "-full";
+  Observed live;
+  {
+    auto a = Authority::open(o).value();
+    std::vector<std::string> open;
+    random_history(*this, *a, rng, 60, open);
+    // Mid-run copy: a periodic snapshot plus entries after it, as after a crash.
+    copy_dir(dir, mid);
+    live = observe(*a);
+  }
+  ASSERT_TRUE(fs::exists(mid / "snapshot"));
+  copy_dir(mid, full);
+  fs::remove(full / "snapshot");
+
+  std::vector<std::string> notes;
+  auto om = o;
+  om.state_dir = mid;
+  om.snapshot_every = 0;  // keep the snapshot as the crash left it
+  om.notice = [&](std::string_view n) { notes.emplace_back(n); };
+  auto from_snapshot = Authority::open(om);
+  ASSERT_TRUE(from_snapshot) << from_snapshot.error().message;
+  EXPECT_TRUE((*from_snapshot)->startup().from_snapshot) << (*from_snapshot)->startup().note;
+  EXPECT_GT((*from_snapshot)->startup().snapshot_entries, 0U);
+  EXPECT_EQ((*from_snapshot)->startup().snapshot_entries + (*from_snapshot)->startup().replayed_entries,
+            (*from_snapshot)->log_size());
+  EXPECT_TRUE(notes.empty());
+
+  auto of = o;
+  of.state_dir = full;
+  auto replayed = Authority::open(of);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_FALSE((*replayed)->startup().from_snapshot);
+  EXPECT_EQ((*replayed)->startup().replayed_entries, (*replayed)->log_size());
+
+  EXPECT_EQ(observe(**from_snapshot), observe(**replayed));
+  EXPECT_EQ(observe(**from_snapshot).zone_text, live.zone_text);
+  EXPECT_EQ(observe(**from_snapshot).requests, live.requests);
+  EXPECT_EQ(observe(**from_snapshot).log, live.log);
+
+  // Both go on the same way: same next id, same refusal of a replayed document.
+  std::string wire = submit_doc("manager.br", kBrNs);
+  auto s1 = (*from_snapshot)->submit(wire);
+  auto s2 = (*replayed)->submit(wire);
+  ASSERT_TRUE(s1 && s2);
+  EXPECT_EQ(s1->request.id, s2->request.id);
+  EXPECT_FALSE((*from_snapshot)->submit(wire));
+  EXPECT_EQ(observe(**from_snapshot), observe(**replayed));
+  from_snapshot->reset();
+  replayed->reset();
+  fs::remove_all(mid);
+  fs::remove_all(full);
+}
+
+TEST_F(AuthorityTest, CleanShutdownSnapshotResumesWithoutReplay) {
+  std::mt19937 rng(7);
+  Observed live;
+  {
+    auto a = Authority::open(options()).value();
+    std::vector<std::string> open;
+    random_history(*this, *a, rng, 30, open);
+    live = observe(*a);
+  }
+  auto a = Authority::open(options()).value();
+  EXPECT_TRUE(a->startup().from_snapshot) << a->startup().note;
+  EXPECT_EQ(a->startup().replayed_entries, 0U);
+  EXPECT_EQ(observe(*a), live);
+}
+
+TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
+  std::mt19937 rng(11);
+  Observed live;
+  {
+    auto a = Authority::open(options()).value();
+    std::vector<std::string> open;
+    random_history(*this, *a, rng, 30, open);
+    live = observe(*a);
+  }
+  const fs::path snapshot = dir / "snapshot";
+  ASSERT_TRUE(fs::exists(snapshot));
+  const fs::path good = dir.string() + "-good.snapshot";
+  fs::copy_file(snapshot, good, fs::copy_options::overwrite_existing);
+  {
+    std::fstream f(snapshot, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(snapshot) / 2));
+    f.put('\x7f');
+  }
+  std::vector<std::string> notes;
+  auto o = options();
+  o.notice = [&](std::string_view n) { notes.emplace_back(n); };
+  {
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_FALSE((*a)->startup().from_snapshot);
+    EXPECT_NE((*a)->startup().note.find("damaged"), std::string::npos) << (*a)->startup().note;
+    ASSERT_EQ(notes.size(), 1U);
+    EXPECT_EQ(observe(**a), live);
+  }
+  // A snapshot of another history (same model and registry) does not match this journal.
+  const fs::path other = dir.string() + "-other";
+  {
+    auto oo = options();
+    oo.state_dir = other;
+    auto b = Authority::open(oo).value();
+    ASSERT_TRUE(b->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")));
+  }
+  fs::copy_file(other / "snapshot", snapshot, fs::copy_options::overwrite_existing);
+  fs::remove_all(other);
+  notes.clear();
+  {
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_FALSE((*a)->startup().from_snapshot);
+    EXPECT_FALSE((*a)->startup().note.empty());
+    EXPECT_EQ(observe(**a), live);
+  }
+  // The intact snapshot of this history is used again.
+  fs::copy_file(good, snapshot, fs::copy_options::overwrite_existing);
+  fs::remove(good);
+  auto a = Authority::open(o);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
+  EXPECT_EQ(observe(**a), live);
 }
 
 }  // namespace

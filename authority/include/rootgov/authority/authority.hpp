@@ -2,8 +2,13 @@
 // and zone changes out, everything recorded in the audit log.
 //
 // Pure: no sockets. One owner: an Authority is not thread-safe; the daemon calls it from one
-// strand. Every mutation is durable before it returns success (journal fsync, group commit).
-// The audit log is the source of truth: opening a state directory replays it.
+// strand. The one exception is wait_durable(), which any thread may call at any time.
+// Durability: by default every mutation is durable before it returns success (journal fsync,
+// group commit). With AuthorityOptions::defer_durability a mutation returns as soon as its
+// entries are queued, with a ticket; the caller MUST NOT acknowledge it to anyone before
+// wait_durable(ticket) has returned success (docs/design/workflow.md "Durability").
+// The audit log is the source of truth: opening a state directory replays it, from the last
+// valid snapshot when there is one.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +39,12 @@ struct AuthorityOptions {
   Timestamp simulated_start{1132272000};  ///< 2005-11-18 (Tunis), for a new simulated state
   std::string dnssec_algorithm = "rsasha256";  ///< zone keys made for a new state
   unsigned sign_threads = 0;           ///< 0: one per core
-  std::uint64_t snapshot_every = 10000;  ///< log entries between snapshots
+  std::uint64_t snapshot_every = 10000;  ///< log entries between snapshots (0: only snapshot())
+  /// false: a mutation returns after its journal record is on disk. true: it returns once the
+  /// record is queued; Receipt::durable_ticket / last_ticket() name it for wait_durable().
+  bool defer_durability = false;
+  /// Operational notices (a snapshot ignored or not written, ...); default: standard error.
+  std::function<void(std::string_view)> notice;
   /// Clock source for ClockMode::real (tests inject one); default: the system clock.
   std::function<Timestamp()> real_clock;
 };
@@ -43,6 +53,17 @@ struct AuthorityOptions {
 struct Receipt {
   RequestInfo request;
   std::uint64_t log_index = 0;         ///< the entry that recorded the input
+  /// Pass to Authority::wait_durable before acknowledging (already durable unless
+  /// AuthorityOptions::defer_durability).
+  std::uint64_t durable_ticket = 0;
+};
+
+/// How open() rebuilt the state.
+struct StartupReport {
+  bool from_snapshot = false;
+  std::uint64_t snapshot_entries = 0;   ///< entries the snapshot covered (0 without one)
+  std::uint64_t replayed_entries = 0;   ///< entries replayed through the workflow
+  std::string note;                     ///< why a snapshot present was not used, or ""
 };
 
 struct Summary {
@@ -116,6 +137,20 @@ class Authority {
   /// For the real clock: fires the timeouts that are due now. Returns how many fired.
   Result<std::size_t> tick();
 
+  /// The durability ticket of the last mutation that recorded anything (advance_clock, tick, or
+  /// the same value as that mutation's Receipt::durable_ticket). Owner thread only; read it
+  /// right after the mutation. A refused mutation records nothing and leaves it unchanged.
+  std::uint64_t last_ticket() const;
+  /// Blocks until the mutation holding `ticket`, and every mutation before it, is on disk.
+  /// Thread-safe: may run on any thread while the owner keeps mutating; concurrent waiters
+  /// share one fdatasync. Errc::invalid_input for a ticket never issued; Errc::io when the
+  /// journal failed (the mutation is then NOT durable, and the authority refuses every further
+  /// mutation until it is reopened).
+  Result<void> wait_durable(std::uint64_t ticket) const;
+
+  /// How this instance was started (snapshot or full replay).
+  const StartupReport& startup() const;
+
   const RequestInfo* find(const RequestId& id) const;
   /// Requests filtered by state name, TLD and awaited actor (empty = any), newest last.
   std::vector<const RequestInfo*> list(std::string_view state = {}, std::string_view tld = {},
@@ -143,7 +178,9 @@ class Authority {
   /// Called after every appended entry (from the caller's thread).
   void set_listener(std::function<void(const Event&)> listener);
 
-  /// Writes a snapshot now (also done every `snapshot_every` entries and by the destructor).
+  /// Flushes the journal, then writes the signed tree head and a snapshot of the state (also
+  /// done every `snapshot_every` entries and by the destructor). A snapshot only shortens the
+  /// next open(); it never overrides the journal.
   Result<void> snapshot();
 
   struct Impl;

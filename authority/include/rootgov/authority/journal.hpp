@@ -6,6 +6,9 @@
 //   flushes), reopening finds every acknowledged record, byte for byte, in order.
 // - Concurrent appends MUST share flushes (group commit): one thread writes and syncs the whole
 //   pending batch while the others wait; indexes follow the order records entered the batch.
+// - Pipelining: enqueue() assigns the index and queues the record without waiting;
+//   wait_durable(i) returns only once records [0, i] are on stable storage. Nothing may be
+//   acknowledged to a user on the strength of enqueue() alone.
 // - open() drops a torn tail (an incomplete or unflushed last record, left by a crash
 //   mid-append) and truncates the file to the last whole record. Damage anywhere before the
 //   tail is tampering or media corruption: open() MUST fail with Errc::check_failed naming the
@@ -58,7 +61,8 @@ class Journal {
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path, Options options);
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& path) { return open(path, Options{}); }
 
-  /// Precondition: no append() is running.
+  /// Writes and syncs records still pending (best effort: a clean shutdown loses nothing that
+  /// was enqueued). Precondition: no append() or wait_durable() is running.
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -69,8 +73,29 @@ class Journal {
   /// reopened).
   Result<std::uint64_t> append(std::string_view payload);
 
+  /// Queues one record for the next flush and returns its index at once, without waiting for
+  /// the disk; records get indexes in the order of the calls. Thread-safe. The record is NOT
+  /// durable until wait_durable(index) (or a later append) has returned success; until then a
+  /// crash may drop it and every record after it, never one before it. Errors as append(),
+  /// except that I/O errors are reported by wait_durable().
+  Result<std::uint64_t> enqueue(std::string_view payload);
+
+  /// Blocks until record `index` and every record before it is on stable storage; concurrent
+  /// waiters share one write + fdatasync (the first becomes the leader and flushes everything
+  /// pending, the others wait for it). Thread-safe. Errc::invalid_input for an index that was
+  /// never enqueued; Errc::io once a write or sync has failed (then for every later call).
+  Result<void> wait_durable(std::uint64_t index);
+
+  /// Flushes everything enqueued so far (wait_durable of the last index); a no-op when nothing
+  /// is pending.
+  Result<void> flush();
+
   /// Number of durable records.
   std::uint64_t size() const;
+  /// Number of records enqueued (durable or pending): the index the next enqueue() gets.
+  std::uint64_t enqueued() const;
+  /// The message of the write or sync failure that stopped the journal, or "" while healthy.
+  std::string failure() const;
   /// How many write+fdatasync rounds appends have needed so far (group commit makes this
   /// smaller than the number of appends under concurrency).
   std::uint64_t flush_count() const;
