@@ -89,11 +89,10 @@ Problem Problem::make(unsigned status, std::string_view slug, std::string title,
 }
 
 json::object Problem::to_json() const {
-  json::object o = extensions;
-  o["type"] = type;
-  o["title"] = title;
-  o["status"] = status;
-  o["detail"] = detail;
+  json::object o{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}};
+  for (const auto& kv : extensions) {
+    if (!o.contains(kv.key())) o.emplace(kv.key(), kv.value());
+  }
   return o;
 }
 
