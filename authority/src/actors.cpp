@@ -374,4 +374,22 @@ bool verify_signature(std::string_view public_key_b64, std::string_view message,
   return crypto::ed25519_verify(*key, message, signature);
 }
 
+Result<ActorRegistry> write_lab(const std::filesystem::path& dir, std::vector<Actor> actors, bool overwrite) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "keys", ec);
+  if (ec) return fail(Errc::io, "cannot create '" + (dir / "keys").string() + "': " + ec.message());
+  ActorRegistry registry;
+  for (auto& actor : actors) {
+    if (!is_valid_actor_id(actor.id)) return fail(Errc::invalid_input, "'" + actor.id + "' is not a valid actor id");
+    ActorKey key = ActorKey::generate(actor.id);
+    actor.public_key = key.public_key();
+    if (auto w = key.write(dir / "keys" / (actor.id + ".key"), overwrite); !w) return std::unexpected(w.error());
+    if (auto added = registry.add(std::move(actor)); !added) return std::unexpected(added.error());
+  }
+  if (auto w = files::write_file_atomic(dir / "actors.toml", registry.to_toml(), 0644, true); !w) {
+    return std::unexpected(w.error());
+  }
+  return registry;
+}
+
 }  // namespace rootgov::authority

@@ -1,6 +1,5 @@
 // cli/src/keys_cmd.cpp - actor keys: `rootgov keygen` and `rootgov lab init`.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
@@ -18,7 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using authority::Actor;
 using authority::ActorKey;
-using authority::ActorRegistry;
 
 // The TLDs delegated in a zone file (or in the embedded default zone when `path` is empty).
 std::vector<std::string> tlds_of(const std::string& path) {
@@ -77,22 +75,11 @@ void register_keys_commands(CLI::App& app) {
     }
     std::vector<Actor> actors = authority::default_actors({tlds.begin(), tlds.end()});
     fs::path root(*dir);
-    std::error_code ec;
-    fs::create_directories(root / "keys", ec);
-    if (ec) throw ExitError(kExitIo, "cannot create '" + (root / "keys").string() + "': " + ec.message());
-    ActorRegistry registry;
-    for (auto& actor : actors) {
-      ActorKey key = ActorKey::generate(actor.id);
-      actor.public_key = key.public_key();
-      write_key(key, root / "keys" / (actor.id + ".key"), *force);
-      if (auto added = registry.add(actor); !added) throw ExitError(kExitUsage, added.error().message);
+    auto registry = authority::write_lab(root, actors, *force);
+    if (!registry) {
+      throw ExitError(registry.error().code == Errc::invalid_input ? kExitUsage : kExitIo, registry.error().message);
     }
     fs::path registry_path = root / "actors.toml";
-    {
-      std::ofstream f(registry_path);
-      f << registry.to_toml();
-      if (!f) throw ExitError(kExitIo, "cannot write '" + registry_path.string() + "'");
-    }
     std::cout << "wrote " << registry_path.string() << " (" << actors.size() << " actors) and "
               << actors.size() << " keys in " << (root / "keys").string() << '\n';
   });

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -159,12 +160,15 @@ void register_zone_sign_commands(CLI::App& app) {
   keygen->add_flag("--ksk", kg->ksk, "key-signing key (flags 257)");
   keygen->add_option("--bits,-b", kg->bits, "RSA modulus size (default 2048)");
   keygen->add_option("--zone", kg->zone, "owner zone (default '.')");
-  keygen->add_option("--dir", kg->dir, "folder to write the files into (default '.')");
+  keygen->add_option("--dir", kg->dir, "folder to write the files into, created when absent (default '.')");
   keygen->callback([kg] {
     auto alg = algorithm_from_string(kg->algorithm);
     if (!alg) throw ExitError(kExitUsage, "unsupported algorithm '" + kg->algorithm + "'");
     auto origin = Name::parse(kg->zone);
     if (!origin) throw ExitError(kExitUsage, origin.error().message);
+    std::error_code ec;
+    std::filesystem::create_directories(kg->dir, ec);
+    if (ec) throw ExitError(kExitIo, "cannot create '" + kg->dir + "': " + ec.message());
     auto prefix = generate_key(kg->dir, *origin, *alg, kg->ksk, kg->bits);
     if (!prefix) throw ExitError(exit_code_for(prefix.error()), prefix.error().message);
     std::cout << prefix->string() << '\n';

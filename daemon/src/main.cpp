@@ -1,11 +1,13 @@
 // rootgovd - the root-zone oversight authority daemon (DESIGN.md section 4).
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "authority_api.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
 
@@ -77,7 +79,18 @@ int main(int argc, char** argv) {
   if (ec) return die(3, "cannot create the state directory '" + config.state_dir.string() + "': " + ec.message());
 
   try {
+    auto opened = open_authority(config, model.has_value(), clock.has_value());
+    if (!opened) {
+      const auto code = opened.error().code;
+      return die(code == rootgov::Errc::io ? 3 : 2, opened.error().message);
+    }
+    for (const auto& line : opened->notices) spdlog::info("msg=\"{}\"", line);
     Daemon daemon(config);
+    auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
+    AuthorityApi* wired = api.get();
+    wired->start_ticker(daemon.runtime().authority());
+    daemon.set_reload_hook([wired] { return wired->checkpoint(); });
+    daemon.set_api(std::move(api));
     auto bound = daemon.start();
     if (!bound) return die(bound.error().code == rootgov::Errc::invalid_input ? 2 : 3, bound.error().message);
     spdlog::info("msg=\"dns service not wired in this build\" dns={}", config.dns.to_string());

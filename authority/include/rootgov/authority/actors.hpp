@@ -74,4 +74,9 @@ bool verify_signature(std::string_view public_key_b64, std::string_view message,
 /// label throws std::invalid_argument).
 std::vector<Actor> default_actors(const std::vector<std::string>& tlds);
 
+/// Sets up a lab in `dir`: a fresh key per actor in <dir>/keys/<id>.key (mode 0600) and the
+/// registry with those public keys in <dir>/actors.toml. Existing key files are an error
+/// (nothing of the registry is written) unless `overwrite`.
+Result<ActorRegistry> write_lab(const std::filesystem::path& dir, std::vector<Actor> actors, bool overwrite = false);
+
 }  // namespace rootgov::authority

@@ -1,0 +1,351 @@
+// daemon/src/authority_api.cpp - the control API over a real Authority.
+#include "authority_api.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <toml.hpp>
+
+#include <rootgov/authority/json.hpp>
+#include <rootgov/authority/merkle.hpp>
+#include <rootgov/policies/registry.hpp>
+#include <rootgov/zone/embedded.hpp>
+#include <rootgov/zone/root_zone.hpp>
+#include <rootgov/zone/zone.hpp>
+
+#include "event_hub.hpp"
+#include "metrics.hpp"
+
+namespace rootgov::daemon {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace auth = rootgov::authority;
+
+constexpr std::string_view kSettingsFile = "rootgovd.toml";
+
+Result<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::io, "cannot read '" + path.string() + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return fail(Errc::io, "cannot read '" + path.string() + "'");
+  return s.str();
+}
+
+Result<StateSettings> read_settings(const fs::path& path) {
+  try {
+    auto root = toml::parse(path.string());
+    return StateSettings{toml::find<std::string>(root, "model"), toml::find<std::string>(root, "clock")};
+  } catch (const std::exception& e) {
+    return fail(Errc::invalid_input, fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+std::string toml_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+Result<void> write_settings(const fs::path& path, const StateSettings& s) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "# What this state directory was created with; rootgovd resumes with it unless told otherwise.\n"
+        << "model = " << toml_quoted(s.model) << "\nclock = " << toml_quoted(s.clock) << '\n';
+    if (!out) return fail(Errc::io, "cannot write '" + tmp.string() + "'");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return fail(Errc::io, "cannot write '" + path.string() + "': " + ec.message());
+  return {};
+}
+
+/// The TLD labels delegated in a zone text (for the default lab's managers).
+Result<std::vector<std::string>> tlds_of(std::string_view zone_text) {
+  auto parsed = zone::Zone::from_text(zone_text);
+  if (!parsed) return fail(Errc::invalid_input, "base zone: " + zone::format_finding(parsed.error().front(), "zone"));
+  auto root = zone::RootZone::from_zone(std::move(*parsed));
+  if (!root) return fail(Errc::invalid_input, "base zone: " + root.error().front().message);
+  std::vector<std::string> out;
+  for (const auto& t : root->tlds()) out.push_back(t.tld_label());
+  return out;
+}
+
+Json parse_json(const std::string& text) { return boost::json::parse(text); }
+
+Json strings(const std::vector<std::string>& items) {
+  boost::json::array a;
+  for (const auto& s : items) a.emplace_back(s);
+  return a;
+}
+
+Problem problem(const Error& e) { return problem_from(e); }
+
+}  // namespace
+
+Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model, bool explicit_clock) {
+  OpenedAuthority out;
+  const fs::path state = config.state_dir;
+  const bool resumed = fs::exists(state / "journal");
+  const fs::path settings_path = state / kSettingsFile;
+  if (resumed && fs::exists(settings_path)) {
+    auto s = read_settings(settings_path);
+    if (!s) return std::unexpected(s.error());
+    if (!explicit_model) config.model = s->model;
+    if (!explicit_clock) config.clock = s->clock;
+  }
+
+  std::string base_text;
+  if (!resumed) {
+    if (config.zone_file.empty()) {
+      base_text = std::string(zone::embedded_default_root_zone());
+    } else {
+      auto t = read_text(config.zone_file);
+      if (!t) return std::unexpected(t.error());
+      base_text = std::move(*t);
+    }
+  }
+
+  auth::ActorRegistry registry;
+  if (!config.actors_file.empty()) {
+    auto r = auth::ActorRegistry::from_file(config.actors_file);
+    if (!r) return std::unexpected(r.error());
+    registry = std::move(*r);
+  } else if (resumed) {
+    auto r = auth::ActorRegistry::from_file(state / "actors.toml");
+    if (!r) return std::unexpected(r.error());
+    registry = std::move(*r);
+  } else {
+    auto tlds = tlds_of(base_text);
+    if (!tlds) return std::unexpected(tlds.error());
+    const fs::path lab = state / "lab";
+    auto r = auth::write_lab(lab, auth::default_actors(*tlds));
+    if (!r) {
+      return fail(r.error().code, "cannot set up the default lab in '" + lab.string() + "': " + r.error().message +
+                                      " (remove it, or pass --actors)");
+    }
+    registry = std::move(*r);
+    out.notices.push_back(fmt::format("new lab: {} actors in {}, their private keys in {}", registry.all().size(),
+                                      (lab / "actors.toml").string(), (lab / "keys").string()));
+  }
+
+  auto policy = policies::load_policy(config.model);
+  if (!policy) return fail(Errc::invalid_input, "--model: " + policy.error().message);
+
+  auth::AuthorityOptions options;
+  options.state_dir = state;
+  options.base_zone_text = std::move(base_text);
+  options.registry = std::move(registry);
+  options.policy = std::shared_ptr<const auth::Policy>(std::move(*policy));
+  options.clock = config.clock == "simulated" ? auth::ClockMode::simulated : auth::ClockMode::real;
+  options.sign_threads = config.cpu_threads;
+  options.notice = [](std::string_view text) { spdlog::warn("msg=\"{}\"", text); };
+  auto opened = auth::Authority::open(std::move(options));
+  if (!opened) return std::unexpected(opened.error());
+  out.authority = std::move(*opened);
+
+  if (!resumed || !fs::exists(settings_path)) {
+    if (auto w = write_settings(settings_path, {config.model, config.clock}); !w) return std::unexpected(w.error());
+  }
+  const auto& start = out.authority->startup();
+  if (resumed) {
+    out.notices.push_back(fmt::format("resumed {}: {} entries{}, model {}, clock {}", state.string(),
+                                      out.authority->log_size(),
+                                      start.from_snapshot ? fmt::format(" ({} from the snapshot, {} replayed)",
+                                                                        start.snapshot_entries, start.replayed_entries)
+                                                          : std::string(" (replayed)"),
+                                      config.model, config.clock));
+    if (!start.note.empty()) out.notices.push_back(start.note);
+  } else {
+    out.notices.push_back(fmt::format("new state {}: model {}, clock {}, serial {}", state.string(), config.model,
+                                      config.clock, out.authority->serial()));
+  }
+  return out;
+}
+
+AuthorityApi::AuthorityApi(std::unique_ptr<auth::Authority> authority, EventHub& events, Metrics& metrics)
+    : m_authority(std::move(authority)), m_events(events), m_metrics(metrics) {
+  m_authority->set_listener([this](const auth::Event& e) {
+    m_events.publish(e.type, e.json);
+    m_metrics.counter("rootgov_log_entries_appended_total", "audit-log entries appended since start").inc();
+    m_metrics.counter("rootgov_events_total", "authority events by type", {{"type", e.type}}).inc();
+  });
+  refresh_gauges();
+}
+
+AuthorityApi::~AuthorityApi() = default;
+
+void AuthorityApi::refresh_gauges() {
+  auto s = m_authority->summary();
+  m_metrics.gauge("rootgov_log_size", "audit-log entries").set(static_cast<double>(s.log_size));
+  m_metrics.gauge("rootgov_zone_serial", "SOA serial of the published zone").set(static_cast<double>(s.serial));
+  m_metrics.gauge("rootgov_tlds", "TLDs delegated in the published zone").set(static_cast<double>(s.tlds));
+  m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
+}
+
+void AuthorityApi::start_ticker(const boost::asio::any_io_executor& authority_executor) {
+  if (m_authority->summary().clock != auth::ClockMode::real) return;
+  m_ticker = std::make_unique<boost::asio::steady_timer>(authority_executor);
+  arm_ticker();
+}
+
+void AuthorityApi::arm_ticker() {
+  m_ticker->expires_after(std::chrono::seconds(1));
+  m_ticker->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto fired = m_authority->tick();
+    if (!fired) {
+      spdlog::error("msg=\"timeout processing failed\" error=\"{}\"", fired.error().message);
+    } else if (*fired > 0) {
+      spdlog::info("msg=\"timeouts fired\" count={}", *fired);
+      refresh_gauges();
+    }
+    arm_ticker();
+  });
+}
+
+Result<void> AuthorityApi::checkpoint() {
+  auto r = m_authority->snapshot();
+  if (r) spdlog::info("msg=\"checkpoint written\" log_size={}", m_authority->log_size());
+  return r;
+}
+
+ApiResult<Json> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
+  if (!result) {
+    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", std::string(what)}}).inc();
+    return std::unexpected(problem(result.error()));
+  }
+  refresh_gauges();
+  Json body = parse_json(auth::request_info_to_json(result->request));
+  body.as_object()["log_index"] = result->log_index;
+  return body;
+}
+
+ApiResult<Json> AuthorityApi::submit_request(std::string_view signed_document) {
+  return receipt(m_authority->submit(signed_document), "submit");
+}
+
+ApiResult<Json> AuthorityApi::get_request(std::string_view id) {
+  const auto* info = m_authority->find(std::string(id));
+  if (info == nullptr) {
+    return std::unexpected(Problem::make(404, "not-found", "not found",
+                                         fmt::format("no request '{}' (GET /v1/requests lists them)", id)));
+  }
+  return parse_json(auth::request_info_to_json(*info));
+}
+
+ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
+  boost::json::array items;
+  for (const auto* info : m_authority->list(filter.state, filter.tld, filter.awaiting)) {
+    items.push_back(parse_json(auth::request_info_to_json(*info)));
+  }
+  const std::size_t n = items.size();
+  return Json(boost::json::object{{"requests", std::move(items)}, {"count", n}});
+}
+
+ApiResult<Json> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document) {
+  return receipt(m_authority->ballot(std::string(id), signed_document), "ballot");
+}
+
+ApiResult<Json> AuthorityApi::withdraw_request(std::string_view id, std::string_view signed_document) {
+  return receipt(m_authority->withdraw(std::string(id), signed_document), "withdraw");
+}
+
+ApiResult<ZoneText> AuthorityApi::zone() { return ZoneText{m_authority->zone_text(), m_authority->serial()}; }
+
+ApiResult<LogPage> AuthorityApi::log_entries(std::uint64_t from, std::uint64_t max) {
+  LogPage page;
+  page.from = from;
+  page.size = m_authority->log_size();
+  if (from > page.size) {
+    return std::unexpected(Problem::make(
+        416, "out-of-range", "out of range", fmt::format("from={} is past the end of the log ({} entries)", from, page.size)));
+  }
+  page.entries = m_authority->log_entries(from, max);
+  return page;
+}
+
+ApiResult<Json> AuthorityApi::tree_head() {
+  Json sth = parse_json(m_authority->tree_head().to_json().canonical());
+  sth.as_object()["authority_key"] = m_authority->public_key();
+  return sth;
+}
+
+ApiResult<Json> AuthorityApi::inclusion_proof(std::uint64_t index, std::uint64_t size) {
+  auto p = m_authority->inclusion_proof(index, size);
+  if (!p) return std::unexpected(problem(p.error()));
+  return Json(boost::json::object{{"index", index}, {"size", size}, {"hashes", strings(*p)}});
+}
+
+ApiResult<Json> AuthorityApi::consistency_proof(std::uint64_t first, std::uint64_t second) {
+  auto p = m_authority->consistency_proof(first, second);
+  if (!p) return std::unexpected(problem(p.error()));
+  return Json(boost::json::object{{"first", first}, {"second", second}, {"hashes", strings(*p)}});
+}
+
+ApiResult<Json> AuthorityApi::clock() {
+  auto s = m_authority->summary();
+  return Json(boost::json::object{{"now", auth::format_time(s.now)},
+                                  {"mode", s.clock == auth::ClockMode::simulated ? "simulated" : "real"}});
+}
+
+ApiResult<Json> AuthorityApi::advance_clock(std::string_view signed_document) {
+  auto t = m_authority->advance_clock(signed_document);
+  if (!t) {
+    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", "clock"}}).inc();
+    return std::unexpected(problem(t.error()));
+  }
+  refresh_gauges();
+  return Json(boost::json::object{{"now", auth::format_time(*t)}, {"mode", "simulated"}});
+}
+
+ApiResult<Json> AuthorityApi::actors() {
+  boost::json::array items;
+  for (const auto& [id, a] : m_authority->registry().all()) {
+    items.push_back(boost::json::object{{"id", a.id},
+                                        {"name", a.name},
+                                        {"roles", strings(a.roles)},
+                                        {"bodies", strings(a.bodies)},
+                                        {"region", a.region},
+                                        {"country", a.country},
+                                        {"manages", strings(a.manages)},
+                                        {"public_key", a.public_key}});
+  }
+  const std::size_t n = items.size();
+  return Json(boost::json::object{{"actors", std::move(items)}, {"count", n}});
+}
+
+ApiResult<Json> AuthorityApi::model() {
+  const auto& p = m_authority->policy();
+  boost::json::object o{{"id", p.id()}, {"title", p.title()}};
+  if (auto graph = policies::policy_graph(p.id())) o["graph"] = *graph;
+  return Json(std::move(o));
+}
+
+ApiResult<Json> AuthorityApi::summary() {
+  auto s = m_authority->summary();
+  return Json(boost::json::object{{"model", s.model},
+                                  {"model_title", s.model_title},
+                                  {"now", auth::format_time(s.now)},
+                                  {"clock", s.clock == auth::ClockMode::simulated ? "simulated" : "real"},
+                                  {"serial", s.serial},
+                                  {"tlds", s.tlds},
+                                  {"requests", s.requests},
+                                  {"open_requests", s.open_requests},
+                                  {"log_size", s.log_size},
+                                  {"zone_digest", s.zone_digest}});
+}
+
+}  // namespace rootgov::daemon

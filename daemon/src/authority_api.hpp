@@ -1,0 +1,86 @@
+// daemon/src/authority_api.hpp - the control API served by a real Authority.
+//
+// open_authority() turns the daemon configuration into an open Authority (state directory,
+// base zone, actor registry, model, clock); AuthorityApi implements Api over it. Every Api
+// method runs on the authority executor (api.hpp), which is the Authority's single owner.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <rootgov/authority/authority.hpp>
+#include <rootgov/common/result.hpp>
+
+#include "api.hpp"
+#include "config.hpp"
+
+namespace rootgov::daemon {
+
+class EventHub;
+class Metrics;
+
+/// What open_authority() did, for the start-up log.
+struct OpenedAuthority {
+  std::unique_ptr<authority::Authority> authority;
+  std::vector<std::string> notices;  ///< one line each: lab keys written, settings resumed, ...
+};
+
+/// The settings a state directory was created with (<state>/rootgovd.toml): a resumed state
+/// takes them unless the command line says otherwise (then the Authority names the mismatch).
+struct StateSettings {
+  std::string model;
+  std::string clock;
+};
+
+/// Opens or creates the authority for `config`. For a new state without --actors, a lab is
+/// written to <state>/lab (actors.toml and one private key per actor) and used; a resumed state
+/// without --actors uses the registry recorded in <state>/actors.toml. Without --zone the
+/// embedded default root zone is the base. `explicit_model` / `explicit_clock`: whether the
+/// command line set them (otherwise a resumed state keeps what it was created with).
+Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model, bool explicit_clock);
+
+class AuthorityApi final : public Api {
+ public:
+  /// `events` and `metrics` must outlive this object.
+  AuthorityApi(std::unique_ptr<authority::Authority> authority, EventHub& events, Metrics& metrics);
+  ~AuthorityApi() override;
+
+  /// With the real clock, fires due timeouts once a second on `authority_executor`.
+  void start_ticker(const boost::asio::any_io_executor& authority_executor);
+  /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
+  Result<void> checkpoint();
+
+  ApiResult<Json> submit_request(std::string_view signed_document) override;
+  ApiResult<Json> get_request(std::string_view id) override;
+  ApiResult<Json> list_requests(const RequestFilter& filter) override;
+  ApiResult<Json> post_ballot(std::string_view id, std::string_view signed_document) override;
+  ApiResult<Json> withdraw_request(std::string_view id, std::string_view signed_document) override;
+  ApiResult<ZoneText> zone() override;
+  ApiResult<LogPage> log_entries(std::uint64_t from, std::uint64_t max) override;
+  ApiResult<Json> tree_head() override;
+  ApiResult<Json> inclusion_proof(std::uint64_t index, std::uint64_t size) override;
+  ApiResult<Json> consistency_proof(std::uint64_t first, std::uint64_t second) override;
+  ApiResult<Json> clock() override;
+  ApiResult<Json> advance_clock(std::string_view signed_document) override;
+  ApiResult<Json> actors() override;
+  ApiResult<Json> model() override;
+  ApiResult<Json> summary() override;
+
+  authority::Authority& authority() { return *m_authority; }
+
+ private:
+  ApiResult<Json> receipt(Result<authority::Receipt> result, std::string_view what);
+  void arm_ticker();
+  void refresh_gauges();
+
+  std::unique_ptr<authority::Authority> m_authority;
+  EventHub& m_events;
+  Metrics& m_metrics;
+  std::unique_ptr<boost::asio::steady_timer> m_ticker;
+};
+
+}  // namespace rootgov::daemon
