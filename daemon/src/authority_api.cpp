@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -185,7 +186,15 @@ AuthorityApi::AuthorityApi(std::unique_ptr<auth::Authority> authority, EventHub&
   refresh_gauges();
 }
 
-AuthorityApi::~AuthorityApi() = default;
+AuthorityApi::~AuthorityApi() {
+  // The executors have stopped: make sure the newest version is on disk.
+  if (m_publisher) m_publisher->finish();
+}
+
+void AuthorityApi::changed() {
+  refresh_gauges();
+  if (m_publisher) m_publisher->offer(m_authority->serial());
+}
 
 void AuthorityApi::refresh_gauges() {
   auto s = m_authority->summary();
@@ -195,7 +204,12 @@ void AuthorityApi::refresh_gauges() {
   m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
 }
 
-void AuthorityApi::start_ticker(const boost::asio::any_io_executor& authority_executor) {
+void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, boost::asio::thread_pool& pool,
+                         const std::filesystem::path& state_dir) {
+  m_publisher = std::make_unique<Publisher>(
+      state_dir / "root.zone", authority_executor, pool,
+      [this] { return std::pair{m_authority->zone_text(), m_authority->serial()}; }, m_metrics);
+  boost::asio::post(authority_executor, [this] { m_publisher->offer(m_authority->serial()); });
   if (m_authority->summary().clock != auth::ClockMode::real) return;
   m_ticker = std::make_unique<boost::asio::steady_timer>(authority_executor);
   arm_ticker();
@@ -210,7 +224,7 @@ void AuthorityApi::arm_ticker() {
       spdlog::error("msg=\"timeout processing failed\" error=\"{}\"", fired.error().message);
     } else if (*fired > 0) {
       spdlog::info("msg=\"timeouts fired\" count={}", *fired);
-      refresh_gauges();
+      changed();
     }
     arm_ticker();
   });
@@ -227,7 +241,7 @@ ApiResult<Json> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_
     m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", std::string(what)}}).inc();
     return std::unexpected(problem(result.error()));
   }
-  refresh_gauges();
+  changed();
   Json body = parse_json(auth::request_info_to_json(result->request));
   body.as_object()["log_index"] = result->log_index;
   return body;
@@ -307,7 +321,7 @@ ApiResult<Json> AuthorityApi::advance_clock(std::string_view signed_document) {
     m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", "clock"}}).inc();
     return std::unexpected(problem(t.error()));
   }
-  refresh_gauges();
+  changed();
   return Json(boost::json::object{{"now", auth::format_time(*t)}, {"mode", "simulated"}});
 }
 

@@ -5,6 +5,7 @@
 // method runs on the authority executor (api.hpp), which is the Authority's single owner.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 
 #include "api.hpp"
 #include "config.hpp"
+#include "publisher.hpp"
 
 namespace rootgov::daemon {
 
@@ -49,8 +51,11 @@ class AuthorityApi final : public Api {
   AuthorityApi(std::unique_ptr<authority::Authority> authority, EventHub& events, Metrics& metrics);
   ~AuthorityApi() override;
 
-  /// With the real clock, fires due timeouts once a second on `authority_executor`.
-  void start_ticker(const boost::asio::any_io_executor& authority_executor);
+  /// Starts background work on the daemon's executors: writing the published zone to
+  /// <state_dir>/root.zone (publisher.hpp) and, with the real clock, firing due timeouts once
+  /// a second. Call once, before the executors run.
+  void start(const boost::asio::any_io_executor& authority_executor, boost::asio::thread_pool& pool,
+             const std::filesystem::path& state_dir);
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();
 
@@ -76,11 +81,13 @@ class AuthorityApi final : public Api {
   ApiResult<Json> receipt(Result<authority::Receipt> result, std::string_view what);
   void arm_ticker();
   void refresh_gauges();
+  void changed();  // after a mutation: gauges, and the zone file when the serial moved
 
   std::unique_ptr<authority::Authority> m_authority;
   EventHub& m_events;
   Metrics& m_metrics;
   std::unique_ptr<boost::asio::steady_timer> m_ticker;
+  std::unique_ptr<Publisher> m_publisher;
 };
 
 }  // namespace rootgov::daemon

@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     Daemon daemon(config);
     auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
     AuthorityApi* wired = api.get();
-    wired->start_ticker(daemon.runtime().authority());
+    wired->start(daemon.runtime().authority(), daemon.runtime().cpu(), config.state_dir);
     daemon.set_reload_hook([wired] { return wired->checkpoint(); });
     daemon.set_api(std::move(api));
     auto bound = daemon.start();

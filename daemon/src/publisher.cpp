@@ -1,0 +1,125 @@
+// daemon/src/publisher.cpp - atomic, coalesced writes of the published zone file.
+#include "publisher.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "metrics.hpp"
+
+namespace rootgov::daemon {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+Result<void> fsync_path(const std::filesystem::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return fail(Errc::io, fmt::format("cannot open '{}': {}", path.string(), errno_text()));
+  int rc = ::fsync(fd);
+  std::string err = rc == 0 ? "" : errno_text();
+  ::close(fd);
+  if (rc != 0) return fail(Errc::io, fmt::format("cannot fsync '{}': {}", path.string(), err));
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(Errc::io, fmt::format("cannot create '{}': {}", tmp.string(), errno_text()));
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::string err = errno_text();
+      ::close(fd);
+      return fail(Errc::io, fmt::format("cannot write '{}': {}", tmp.string(), err));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fdatasync(fd) != 0) {
+    std::string err = errno_text();
+    ::close(fd);
+    return fail(Errc::io, fmt::format("cannot fsync '{}': {}", tmp.string(), err));
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return fail(Errc::io, fmt::format("cannot rename '{}' to '{}': {}", tmp.string(), path.string(), errno_text()));
+  }
+  auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  return fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+Publisher::Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
+                     Render render, Metrics& metrics)
+    : m_file(std::move(file)), m_authority(std::move(authority)), m_pool(pool), m_render(std::move(render)),
+      m_metrics(metrics) {}
+
+void Publisher::offer(std::uint32_t serial) {
+  m_offered = serial;
+  if (!m_in_flight && m_offered != m_started) start_write();
+}
+
+void Publisher::start_write() {
+  auto [text, serial] = m_render();
+  m_in_flight = true;
+  m_started = serial;
+  m_offered = serial;
+  auto bytes = std::make_shared<std::string>(std::move(text));
+  {
+    std::lock_guard lock(m_mutex);
+    m_pool_busy = true;
+  }
+  boost::asio::post(m_pool, [this, bytes, serial] {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto w = write_file_replacing(m_file, *bytes);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (w) {
+      m_written = serial;
+      m_metrics.gauge("rootgov_zone_file_serial", "SOA serial of the zone file on disk").set(static_cast<double>(serial));
+      m_metrics.counter("rootgov_zone_file_writes_total", "zone file versions written").inc();
+      m_metrics.gauge("rootgov_zone_file_write_seconds", "duration of the last zone file write").set(seconds);
+    } else {
+      spdlog::error("msg=\"zone file not written; the served zone is unaffected\" error=\"{}\"", w.error().message);
+      m_metrics.counter("rootgov_zone_file_errors_total", "zone file writes that failed").inc();
+    }
+    const bool ok = w.has_value();
+    boost::asio::post(m_authority, [this, ok] {
+      m_in_flight = false;
+      if (!ok) m_started = 0;  // the next offer retries
+      if (m_offered != m_started) start_write();
+    });
+    std::lock_guard lock(m_mutex);
+    m_pool_busy = false;
+    m_idle.notify_all();
+  });
+}
+
+void Publisher::finish() {
+  {
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this] { return !m_pool_busy; });
+  }
+  auto [text, serial] = m_render();
+  if (serial == m_written.load()) return;
+  if (auto w = write_file_replacing(m_file, text); !w) {
+    spdlog::error("msg=\"zone file not written at shutdown\" error=\"{}\"", w.error().message);
+  } else {
+    m_written = serial;
+  }
+}
+
+}  // namespace rootgov::daemon

@@ -1,0 +1,69 @@
+// daemon/src/publisher.hpp - writes the published zone to <state>/root.zone.
+//
+// Contract (docs/design/daemon.md, "Publication"):
+// - The file always holds one whole signed version: each write goes to a temporary file in the
+//   same directory, is fsynced, renamed over root.zone, and the directory is fsynced.
+// - Writes run on the CPU pool, never on the authority thread. At most one write is in flight;
+//   versions offered meanwhile are coalesced: only the newest is written next, so a burst of
+//   changes costs one render and one write per write duration, not one per change.
+// - offer() and the render callback run on the authority executor (the zone's owner).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <rootgov/common/result.hpp>
+
+namespace rootgov::daemon {
+
+class Metrics;
+
+/// Writes `bytes` to `path` so that a reader or a crash sees the old or the new file, never a mix.
+Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view bytes);
+
+class Publisher {
+ public:
+  /// `render` returns the current zone text and serial; it is called on `authority`.
+  using Render = std::function<std::pair<std::string, std::uint32_t>()>;
+
+  Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
+            Render render, Metrics& metrics);
+
+  /// The zone changed to `serial` (authority executor). Writes it unless a write is in flight,
+  /// in which case the newest version is written when that one finishes.
+  void offer(std::uint32_t serial);
+  /// Waits for a write in flight, then writes the current version if it is not on disk yet.
+  /// Only when the authority executor no longer runs (shutdown).
+  void finish();
+  /// The serial of the last version on disk (0 before the first write). Thread-safe.
+  std::uint32_t written_serial() const { return m_written.load(); }
+  const std::filesystem::path& file() const { return m_file; }
+
+ private:
+  void start_write();  // authority executor
+
+  std::filesystem::path m_file;
+  boost::asio::any_io_executor m_authority;
+  boost::asio::thread_pool& m_pool;
+  Render m_render;
+  Metrics& m_metrics;
+  // Owned by the authority executor:
+  bool m_in_flight = false;
+  std::uint32_t m_offered = 0;
+  std::uint32_t m_started = 0;
+  std::atomic<std::uint32_t> m_written{0};
+  std::mutex m_mutex;               // guards m_pool_busy
+  std::condition_variable m_idle;
+  bool m_pool_busy = false;
+};
+
+}  // namespace rootgov::daemon
