@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <rootgov/policies/registry.hpp>
+
 #include "authority_api.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
@@ -89,7 +91,25 @@ int main(int argc, char** argv) {
     auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
     AuthorityApi* wired = api.get();
     wired->start(daemon.runtime().authority(), daemon.runtime().cpu(), config.state_dir);
-    daemon.set_reload_hook([wired] { return wired->checkpoint(); });
+    // SIGHUP: checkpoint (flush, snapshot, signed tree head), then re-read the registry and a
+    // model file. The log pins both (replay must reproduce every decision), so a changed one is
+    // reported and not adopted: it needs a new state directory (docs/design/daemon.md).
+    const auto registry_file = !config.actors_file.empty() ? config.actors_file : config.state_dir / "actors.toml";
+    const std::string model_id = config.model;
+    daemon.set_reload_hook([wired, registry_file, model_id]() -> rootgov::Result<void> {
+      if (auto c = wired->checkpoint(); !c) return c;
+      auto registry = rootgov::authority::ActorRegistry::from_file(registry_file);
+      if (!registry) return std::unexpected(registry.error());
+      if (registry->fingerprint() != wired->authority().registry().fingerprint()) {
+        return rootgov::fail(rootgov::Errc::conflict,
+                             "the actor registry in " + registry_file.string() +
+                                 " changed; the audit log pins the registry it was started with, so the change is "
+                                 "not adopted: start a new --state with it");
+      }
+      auto policy = rootgov::policies::load_policy(model_id);
+      if (!policy) return std::unexpected(policy.error());
+      return {};
+    });
     daemon.set_api(std::move(api));
     auto bound = daemon.start();
     if (!bound) return die(bound.error().code == rootgov::Errc::invalid_input ? 2 : 3, bound.error().message);
