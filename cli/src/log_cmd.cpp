@@ -284,12 +284,14 @@ struct Source {
 };
 
 void add_source_options(CLI::App* cmd, const std::shared_ptr<Source>& s) {
-  cmd->add_option("log", s->path, "a state directory or a JSON-lines log file (or use --server)");
-  cmd->add_option("--server", s->server, "read the log from a running rootgovd at this URL instead");
+  cmd->add_option("log", s->path, "a state directory or a JSON-lines log file (default: read it from rootgovd)");
+  cmd->add_option("--server", s->server, "rootgovd URL (default $ROOTGOV_SERVER or http://127.0.0.1:8053)");
 }
 
-void require_one_source(const Source& s) {
-  if (s.path.empty() == s.server.empty()) throw ExitError(kExitUsage, "give a log (state directory or file) or --server URL, not both");
+/// A log path, or a daemon: --server, else $ROOTGOV_SERVER / the default address.
+void require_one_source(Source& s) {
+  if (!s.path.empty() && !s.server.empty()) throw ExitError(kExitUsage, "give a log (state directory or file) or --server URL, not both");
+  if (s.path.empty() && s.server.empty()) s.server = default_server_url();
 }
 
 void register_show(CLI::App& log) {
