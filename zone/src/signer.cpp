@@ -159,7 +159,7 @@ Result<ApexInfo> prepare_apex(Zone& zone, std::span<const DnssecKey> keys, const
     RRset z;
     z.owner = zone.origin();
     z.type = rrtype::kZonemd;
-    z.ttl = soa_set->ttl;
+    z.ttl = info.soa_ttl;  // soa_set may dangle: put() above can reallocate the apex node
     z.rdatas.push_back(make_zonemd(soa->serial, kZonemdSchemeSimple, kZonemdHashSha384, std::string(48, '\0')));
     zone.put(std::move(z));
   } else {
