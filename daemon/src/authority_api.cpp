@@ -261,6 +261,20 @@ ApiResult<Json> AuthorityApi::get_request(std::string_view id) {
 }
 
 ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
+  if (!filter.state.empty()) {
+    using S = auth::RequestState;
+    bool known = false;
+    std::string names;
+    for (S st : {S::received, S::technical_check, S::awaiting, S::approved, S::implemented, S::published, S::rejected,
+                 S::withdrawn, S::expired}) {
+      known = known || auth::to_string(st) == filter.state;
+      names += (names.empty() ? "" : ", ") + std::string(auth::to_string(st));
+    }
+    if (!known) {
+      return std::unexpected(Problem::make(400, "invalid-input", "invalid input",
+                                           fmt::format("unknown state '{}'; one of: {}", filter.state, names)));
+    }
+  }
   boost::json::array items;
   for (const auto* info : m_authority->list(filter.state, filter.tld, filter.awaiting)) {
     items.push_back(parse_json(auth::request_info_to_json(*info)));
