@@ -4,7 +4,8 @@
 # unsigned body, an oversized body, a tampered signature, a replayed document, an unknown change
 # kind, a stranger's key, a missing request. With the CLI: an unknown kind, a stranger's key, a
 # ballot from an actor not awaited, a DS update for a TLD that does not exist, a request id that
-# does not exist, malformed flags. Each gets a 4xx with an application/problem+json body whose
+# does not exist, a TLD label that cannot be delegated, a transfer to an unregistered actor, a
+# delegation of an existing TLD (exit 1), glue out of bailiwick, malformed flags. Each gets a 4xx with an application/problem+json body whose
 # detail says what is wrong, or a CLI exit 2 with a message that says it. Afterwards the daemon
 # still serves, nothing was published (same serial, same TLDs) and the log verifies.
 source "$(dirname "$0")/lib.sh"
@@ -137,6 +138,16 @@ cli_error "CLI: a withdrawal by someone else" 2 "only the requester" \
   "$ROOTGOV" withdraw "$ID" --as "$K/manager.de.key"
 cli_error "CLI: a DS update for a TLD that does not exist" 2 "no TLD 'nosuchtld'" \
   "$ROOTGOV" submit --as "$K/manager.br.key" --kind ds-update --tld nosuchtld
+cli_error "CLI: a delegation of a label that cannot be a TLD" 2 "'bad_label' cannot be delegated" \
+  "$ROOTGOV" submit --as "$K/iana.key" --kind delegate --tld Bad_Label --ns a.dns.br --ns b.dns.br
+cli_error "CLI: a transfer to an actor not in the registry" 2 "no actor 'nobody.here'" \
+  "$ROOTGOV" submit --as "$K/manager.br.key" --kind transfer --tld br --manager nobody.here
+cli_error "CLI: a delegation of a TLD that exists" 1 "already exists" \
+  "$ROOTGOV" submit --as "$K/iana.key" --kind delegate --tld br --ns a.dns.br --ns b.dns.br
+cli_error "CLI: glue for a host under no TLD of the root" 2 "glue-out-of-bailiwick" \
+  "$ROOTGOV" submit --as "$K/manager.br.key" --kind ns-update --tld br --ns ns.example.invalid=45.1.1.1 --ns a.dns.br
+cli_error "CLI: a clock advance by someone other than the instructor" 2 "instructor" \
+  "$ROOTGOV" clock advance 1d --as "$K/manager.br.key"
 cli_error "CLI: a request id that does not exist (status)" 2 "no request 'ROOT-MGMT#20990101999'" \
   "$ROOTGOV" status "ROOT-MGMT#20990101999"
 cli_error "CLI: a request id that does not exist (approve)" 2 "no request 'ROOT-MGMT#20990101999'" \
