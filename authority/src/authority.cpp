@@ -179,6 +179,14 @@ std::string join_findings(const zone::Findings& findings) {
   return out;
 }
 
+// A label the root may delegate: letters only (RFC 1123 section 2.1: the top-level label is
+// alphabetic; IANA accepts no digits or hyphens in ASCII TLDs) or an IDN A-label "xn--...".
+bool is_delegable_tld_label(std::string_view label) {
+  if (label.starts_with("xn--")) return label.size() > 4 && zone::is_ldh_label(label);
+  return !label.empty() && label.size() <= 63 &&
+         std::all_of(label.begin(), label.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 std::vector<std::string> finding_lines(const zone::Findings& findings) {
   std::vector<std::string> out;
   for (const auto& f : findings) {
@@ -606,6 +614,20 @@ struct Authority::Impl {
   Result<Receipt> handle_submit(const SignedDocument& doc) {
     auto change = change_request_from_json(doc.document().body.canonical());
     if (!change) return std::unexpected(change.error());
+    // Checked at submission only, not when replaying: a log written before these checks
+    // existed still replays as it happened.
+    if (!replaying) {
+      if (change->kind == ChangeKind::delegate && !is_delegable_tld_label(change->tld)) {
+        return fail(Errc::invalid_input, "'" + change->tld +
+                                             "' cannot be delegated: a TLD label is letters only (RFC 1123 section 2.1) "
+                                             "or an IDN A-label 'xn--...'");
+      }
+      // A transfer to an actor the registry does not know would leave the TLD with no manager.
+      if (!change->new_manager.empty() && registry.find(change->new_manager) == nullptr) {
+        return fail(Errc::invalid_input, "no actor '" + change->new_manager + "' in the registry: the new manager of '" +
+                                             change->tld + "' must be a registered actor (GET /v1/actors lists them)");
+      }
+    }
     zone::Findings warnings;
     auto cs = validate(*change, &warnings);
     if (!cs) return std::unexpected(cs.error());

@@ -115,6 +115,25 @@ void add_signer_options(CLI::App* cmd, const std::shared_ptr<Signer>& s) {
   cmd->add_option("--seq", s->seq, "the document's sequence number (default: the time in microseconds)");
 }
 
+/// POSTs a document of `type` with `body`, signed by `signer`, and returns the JSON reply.
+/// When the CLI picks the sequence number (no --seq), two clients acting as the same actor at
+/// the same time race: the one signed later can arrive first, and the daemon then refuses the
+/// other as stale. That one is signed again with a fresh number and resent (a few times): the
+/// refused document changed nothing, so nothing is recorded twice.
+json::value post_signed(const Connection& conn, const std::string& target, const Signer& signer, auth::DocumentType type,
+                        const auth::Json& body) {
+  constexpr int kAttempts = 5;
+  auto client = conn.client();
+  for (int attempt = 1;; ++attempt) {
+    auto wire = build_signed_document(signer.key_file, type, body, signer.seq);
+    auto reply = client.request("POST", target, wire, "application/json");
+    if (reply.ok()) return json_body(reply);
+    if (!signer.seq && attempt < kAttempts && is_stale_sequence(reply)) continue;
+    auto e = describe_error_reply(reply);
+    throw ExitError(e.exit_code, e.message);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // submit
 
@@ -280,9 +299,8 @@ void register_submit(CLI::App& app) {
   add_connection_options(cmd, conn);
   cmd->callback([args, signer, conn] {
     auto change = build_change(*args);
-    auto wire = build_signed_document(signer->key_file, auth::DocumentType::submit,
-                                      to_auth_json(auth::change_request_to_json(change)), signer->seq);
-    auto reply = conn->client().post_json("/v1/requests", wire);
+    auto reply = post_signed(*conn, "/v1/requests", *signer, auth::DocumentType::submit,
+                             to_auth_json(auth::change_request_to_json(change)));
     const auto* id = reply.is_object() ? reply.as_object().if_contains("id") : nullptr;
     if (args->json) {
       std::cout << json::serialize(json::object{{"id", id != nullptr ? *id : json::value(nullptr)}}) << '\n';
@@ -301,8 +319,7 @@ void post_ballot(const Connection& conn, const Signer& signer, const std::string
   body["request"] = id;
   body["vote"] = vote;
   if (!comment.empty()) body["comment"] = comment;
-  auto wire = build_signed_document(signer.key_file, auth::DocumentType::ballot, std::move(body), signer.seq);
-  auto reply = conn.client().post_json("/v1/requests/" + encode_segment(id) + "/ballots", wire);
+  auto reply = post_signed(conn, "/v1/requests/" + encode_segment(id) + "/ballots", signer, auth::DocumentType::ballot, body);
   const auto* o = reply.if_object();
   std::string state = o != nullptr ? str(o->if_contains("state")) : "";
   std::cout << id << ": " << vote << " recorded" << (state.empty() ? "" : "; now " + state) << '\n';
@@ -349,8 +366,8 @@ void register_ballots(CLI::App& app) {
   cmd->callback([id, signer, conn] {
     auth::Json body(auth::Json::Object{});
     body["request"] = *id;
-    auto wire = build_signed_document(signer->key_file, auth::DocumentType::withdraw, std::move(body), signer->seq);
-    auto reply = conn->client().post_json("/v1/requests/" + encode_segment(*id) + "/withdraw", wire);
+    auto reply = post_signed(*conn, "/v1/requests/" + encode_segment(*id) + "/withdraw", *signer,
+                             auth::DocumentType::withdraw, body);
     std::string state = reply.is_object() ? str(reply.as_object().if_contains("state")) : "";
     std::cout << *id << ": withdrawn" << (state.empty() || state == "withdrawn" ? "" : " (now " + state + ")") << '\n';
   });
@@ -523,8 +540,7 @@ void register_clock(CLI::App& app) {
     auth::Json body(auth::Json::Object{});
     body["action"] = "clock-advance";
     body["duration"] = *duration;
-    auto wire = build_signed_document(signer->key_file, auth::DocumentType::admin, std::move(body), signer->seq);
-    auto reply = aconn->client().post_json("/v1/clock/advance", wire);
+    auto reply = post_signed(*aconn, "/v1/clock/advance", *signer, auth::DocumentType::admin, body);
     if (reply.is_object()) {
       auto now = str(reply.as_object().if_contains("now"));
       if (!now.empty()) {

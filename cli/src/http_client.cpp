@@ -194,16 +194,21 @@ HttpReply HttpClient::request(std::string_view method, std::string_view target, 
   return reply;
 }
 
-namespace {
-
-boost::json::value parse_json_reply(const HttpReply& reply) {
+boost::json::value json_body(const HttpReply& reply) {
   boost::system::error_code ec;
   auto value = boost::json::parse(reply.body, ec);
   if (ec) throw ExitError(kExitIo, "rootgovd sent a reply that is not JSON (" + ec.message() + ")");
   return value;
 }
 
-}  // namespace
+bool is_stale_sequence(const HttpReply& reply) {
+  if (reply.status != 403) return false;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(reply.body, ec);
+  if (ec || !parsed.is_object()) return false;
+  const auto* d = parsed.as_object().if_contains("detail");
+  return d != nullptr && d->is_string() && d->as_string().starts_with("replayed or stale document");
+}
 
 boost::json::value HttpClient::get_json(std::string_view target) {
   auto reply = request("GET", target);
@@ -211,7 +216,7 @@ boost::json::value HttpClient::get_json(std::string_view target) {
     auto e = describe_error_reply(reply);
     throw ExitError(e.exit_code, e.message);
   }
-  return parse_json_reply(reply);
+  return json_body(reply);
 }
 
 boost::json::value HttpClient::post_json(std::string_view target, std::string_view body) {
@@ -220,7 +225,7 @@ boost::json::value HttpClient::post_json(std::string_view target, std::string_vi
     auto e = describe_error_reply(reply);
     throw ExitError(e.exit_code, e.message);
   }
-  return parse_json_reply(reply);
+  return json_body(reply);
 }
 
 std::string HttpClient::get_text(std::string_view target) {

@@ -59,6 +59,14 @@ struct ReplyError {
 };
 ReplyError describe_error_reply(const HttpReply& reply);
 
+/// The parsed JSON body of a reply; throws ExitError(3) when it is not JSON.
+boost::json::value json_body(const HttpReply& reply);
+
+/// True for the daemon's refusal of a signed document whose sequence number is not above the
+/// last one the actor used (403, detail "replayed or stale document ..."). A refused document
+/// changed nothing, so a client that chose the number itself may sign again with a fresh one.
+bool is_stale_sequence(const HttpReply& reply);
+
 class HttpClient {
  public:
   explicit HttpClient(std::string_view server_url, ClientTimeouts timeouts = {});

@@ -64,3 +64,49 @@ expect_exit() {
   OUT=$("$@" 2>&1) || rc=$?
   [ "$rc" = "$want" ] || fail "expected exit $want, got $rc from: $* -- output: $OUT"
 }
+
+# ---- helpers for driving requests through the CLI (need jq) ----
+
+# The state of request ID (one word), or fails.
+req_state() { "$ROOTGOV" status "$1" --json | jq -r .state; }
+
+# summary_field FIELD : a field of `rootgov status --json` (the authority's summary).
+summary_field() { "$ROOTGOV" status --json | jq -r ".$1"; }
+
+# drive ID KEYDIR : approves as the awaited actors, one ballot at a time (a stage may complete
+# before everyone listed has voted), until the request leaves 'awaiting'. When a stage awaits
+# nobody (an advisory hold), advances the simulated clock 31 days as the instructor. Bounded:
+# fails after 60 rounds. Sets DRIVE_STATE to the final state.
+drive() {
+  local id=$1 keys=$2 st actor
+  DRIVE_STATE=""
+  for _ in $(seq 1 60); do
+    st=$("$ROOTGOV" status "$id" --json) || fail "status $id failed"
+    DRIVE_STATE=$(jq -r .state <<<"$st")
+    [ "$DRIVE_STATE" = awaiting ] || return 0
+    actor=$(jq -r '.awaiting[0] // empty' <<<"$st")
+    if [ -z "$actor" ]; then
+      "$ROOTGOV" clock advance 31d --as "$keys/instructor.key" >/dev/null || fail "clock advance failed"
+      continue
+    fi
+    "$ROOTGOV" approve "$id" --as "$keys/$actor.key" >/dev/null || fail "approve $id as $actor failed"
+  done
+  fail "request $id still awaiting after 60 rounds: $st"
+}
+
+# zone_serial FILE : the SOA serial of a master file.
+zone_serial() { awk '$4=="SOA"{print $7; exit}' "$1"; }
+
+# rdata FILE OWNER TYPE : the RDATA of an RRset, one record a line, upper-cased and sorted.
+rdata() {
+  awk -v o="$2" -v t="$3" '$1==o && $4==t { s=$5; for (i=6;i<=NF;i++) s=s" "$i; print s }' "$1" |
+    tr '[:lower:]' '[:upper:]' | sort
+}
+
+# verify_zone FILE : ldns-verify-zone at the authority's time (a simulated clock is not the
+# wall clock, and signatures are made for the authority's time). Output in $OUT on failure.
+verify_zone() {
+  local t
+  t=$("$ROOTGOV" clock show --json | jq -r .now | tr -d ':TZ-') || fail "clock show failed"
+  OUT=$(ldns-verify-zone -t "$t" "$1" 2>&1)
+}

@@ -275,6 +275,27 @@ TEST_F(AuthorityTest, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
   EXPECT_EQ(a->log_size(), size);
 }
 
+TEST_F(AuthorityTest, UndelegableLabelsAndUnknownNewManagersAreRefused) {
+  auto a = Authority::open(options()).value();
+  auto size = a->log_size();
+  for (const char* tld : {"bad_label", "tld2", "x-y", "xn--"}) {
+    auto r = a->submit(submit_doc("iana", std::string(R"({"kind":"delegate","tld":")") + tld +
+                                              R"(","ns":[{"host":"a.dns.br"},{"host":"b.dns.br"}]})"));
+    ASSERT_FALSE(r) << tld;
+    EXPECT_EQ(r.error().code, Errc::invalid_input) << tld;
+    EXPECT_NE(r.error().message.find("cannot be delegated"), std::string::npos) << r.error().message;
+  }
+  auto nobody = a->submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"nobody.here"})"));
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().code, Errc::invalid_input);
+  EXPECT_NE(nobody.error().message.find("no actor 'nobody.here'"), std::string::npos) << nobody.error().message;
+  EXPECT_EQ(a->log_size(), size);
+  // A registered actor and a letters-only or A-label TLD pass these checks.
+  EXPECT_TRUE(a->submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"gov.br"})")));
+  EXPECT_TRUE(a->submit(submit_doc(
+      "iana", R"({"kind":"delegate","tld":"xn--p1ai","ns":[{"host":"a.dns.br"},{"host":"b.dns.br"}]})")));
+}
+
 TEST_F(AuthorityTest, ReplayedOrForgedDocumentsAreRefused) {
   auto a = Authority::open(options()).value();
   std::string wire = submit_doc("manager.br", kBrNs);
