@@ -20,6 +20,7 @@
 
 #include "commands.hpp"
 #include "http_client.hpp"
+#include "log_format.hpp"
 
 namespace rootgov::cli {
 
@@ -464,7 +465,13 @@ void register_watch(CLI::App& app) {
         o["data"] = ec ? json::value(e.data) : std::move(data);
         std::cout << json::serialize(o) << std::endl;
       } else {
-        std::cout << (e.id ? std::to_string(*e.id) : "-") << "  " << e.type << "  " << e.data << std::endl;
+        boost::system::error_code ec;
+        auto data = json::parse(e.data, ec);
+        std::string line = !ec && data.is_object() ? describe(data.as_object()) : std::string();
+        if (line.empty()) line = e.data;
+        std::string request = !ec && data.is_object() ? rootgov::cli::str(data.as_object(), "request") : std::string();
+        std::cout << (e.id ? std::to_string(*e.id) : "-") << "  " << e.type << "  " << (request.empty() ? "" : request + "  ")
+                  << line << std::endl;
       }
       ++seen;
       return !args->count || seen < *args->count;
