@@ -119,6 +119,10 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
     }
   }
 
+  // The model first: a bad --model must not leave a half-made lab behind.
+  auto policy = policies::load_policy(config.model);
+  if (!policy) return fail(Errc::invalid_input, "--model: " + policy.error().message);
+
   auth::ActorRegistry registry;
   if (!config.actors_file.empty()) {
     auto r = auth::ActorRegistry::from_file(config.actors_file);
@@ -126,6 +130,11 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
     registry = std::move(*r);
   } else if (resumed) {
     auto r = auth::ActorRegistry::from_file(state / "actors.toml");
+    if (!r) return std::unexpected(r.error());
+    registry = std::move(*r);
+  } else if (fs::exists(state / "lab" / "actors.toml")) {
+    // A lab written by an earlier start that did not get as far as creating the state.
+    auto r = auth::ActorRegistry::from_file(state / "lab" / "actors.toml");
     if (!r) return std::unexpected(r.error());
     registry = std::move(*r);
   } else {
@@ -141,9 +150,6 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
     out.notices.push_back(fmt::format("new lab: {} actors in {}, their private keys in {}", registry.all().size(),
                                       (lab / "actors.toml").string(), (lab / "keys").string()));
   }
-
-  auto policy = policies::load_policy(config.model);
-  if (!policy) return fail(Errc::invalid_input, "--model: " + policy.error().message);
 
   auth::AuthorityOptions options;
   options.state_dir = state;
