@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libldns-dev libssl-dev
+  libldns-dev libssl-dev nettle-dev
   libbotan-2-dev
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev

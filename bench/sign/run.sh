@@ -6,6 +6,7 @@
 # Environment:
 #   ROOTGOV      rootgov binary (default: $ROOTGOV_BIN/cli/rootgov, else build/cli/rootgov)
 #   ROUNDS       rounds on the real root zone (default 5; 0 skips it)
+#   ROOT_ALGS    algorithms for the real root zone (default "RSASHA256 ECDSAP256SHA256 ED25519")
 #   SYNTH        synthetic zone sizes in TLDs (default "100000 1000000"; "" to skip)
 #   SYNTH_ROUNDS rounds on synthetic zones (default 1)
 #   ALGS_<N>     algorithms for the synthetic zone of N TLDs (defaults: all three for
@@ -13,7 +14,9 @@
 #   WORK         scratch folder (default /tmp/rootgov-bench-sign)
 #   VERIFY       1 (default) = check every signer's output once with ldns-verify-zone, except
 #                on the 1M-TLD zone (minutes per output, single-threaded); all = there too
-# Output: a table per zone on stdout, raw runs in $WORK/runs.tsv.
+# Output: a table per zone on stdout, raw runs in $WORK/runs.tsv. Wall time is taken with
+# bash's $EPOCHREALTIME around /usr/bin/time (1 us resolution; includes /usr/bin/time's own
+# fork and exec, the same for every signer); peak RSS from /usr/bin/time's %M.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +24,7 @@ src=$(cd "$here/../.." && pwd)
 ROOTGOV=${1:-${ROOTGOV:-${ROOTGOV_BIN:+$ROOTGOV_BIN/cli/rootgov}}}
 ROOTGOV=${ROOTGOV:-$src/build/cli/rootgov}
 ROUNDS=${ROUNDS:-5}
+ROOT_ALGS=${ROOT_ALGS:-RSASHA256 ECDSAP256SHA256 ED25519}
 SYNTH=${SYNTH-100000 1000000}
 SYNTH_ROUNDS=${SYNTH_ROUNDS:-1}
 ALGS_100000=${ALGS_100000:-RSASHA256 ECDSAP256SHA256 ED25519}
@@ -100,12 +104,14 @@ run() {
   local label=$1 alg=$2 tool=$3 out=$4
   shift 4
   rm -f "$out"
-  /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>"$WORK/stderr.txt" ||
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -o "$WORK/time.txt" -f "%M" "$@" >/dev/null 2>"$WORK/stderr.txt" ||
     { echo "$tool failed for $label $alg:" >&2; cat "$WORK/stderr.txt" >&2; exit 1; }
-  local t
-  t=$(tail -1 "$WORK/time.txt")
+  local t1=$EPOCHREALTIME kb wall
+  kb=$(tail -1 "$WORK/time.txt")
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
   [ -s "$out" ] || { echo "$tool produced no output for $label $alg" >&2; exit 1; }
-  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$alg" "$tool" ${t} >> "$runs"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$alg" "$tool" "$wall" "$kb" >> "$runs"
 }
 
 bench_zone() {  # $1 = label, $2 = unsigned zone, $3 = rounds, $4.. = algorithms
@@ -142,7 +148,8 @@ bench_zone() {  # $1 = label, $2 = unsigned zone, $3 = rounds, $4.. = algorithms
 # Root zone (ROUNDS=0 skips it).
 if [ "$ROUNDS" -gt 0 ]; then
   strip_dnssec "$ROOT_ZONE" > "$WORK/root.zone"
-  bench_zone root "$WORK/root.zone" "$ROUNDS" RSASHA256 ECDSAP256SHA256 ED25519
+  # shellcheck disable=SC2086
+  bench_zone root "$WORK/root.zone" "$ROUNDS" $ROOT_ALGS
 fi
 
 for n in $SYNTH; do
@@ -169,5 +176,5 @@ for (label, alg), tools in rows.items():
     peers = [m[0] for t, m in med.items() if t != "rootgov"]
     best = min(peers) if peers else float("nan")
     for t, (s, k) in med.items():
-        print(f"| {t} | {s:.2f} | {k / 1024:.1f} | {s / best:.2f}x |")
+        print(f"| {t} | {s:.3f} | {k / 1024:.1f} | {s / best:.2f}x |")
 EOF

@@ -90,6 +90,7 @@ void run_sign(const SignArgs& a) {
   ParseOptions parse;
   parse.origin = keys.front().owner();
   parse.keep_dnssec = false;  // RRSIG, NSEC, NSEC3, ZONEMD are replaced anyway
+  parse.threads = a.threads;
   auto t1 = Clock::now();
   auto zone = Zone::from_file(a.zone_file, parse);
   if (!zone) {

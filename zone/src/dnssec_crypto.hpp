@@ -1,9 +1,14 @@
-// zone/src/dnssec_crypto.hpp - OpenSSL libcrypto behind DnssecKey: the one place EVP types
-// are owned (STYLE.md rule 4). Not a public header.
+// zone/src/dnssec_crypto.hpp - the crypto libraries behind DnssecKey: the one place EVP types
+// are owned (STYLE.md rule 4). OpenSSL libcrypto parses, generates and verifies keys and signs
+// RSA and ECDSA; nettle (hogweed) makes Ed25519 signatures (cheaper per signature, measured in
+// docs/design/signer.md). Not a public header.
 #pragma once
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,9 +30,21 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
+/// Ed25519 key bytes kept next to the EVP key for nettle: the 32-octet private seed and the
+/// public key, derived once per key (RFC 8032 section 5.1.5). Wiped on destruction.
+struct Ed25519Raw {
+  std::array<std::uint8_t, 32> seed{};
+  std::array<std::uint8_t, 32> pub{};
+  Ed25519Raw() = default;
+  Ed25519Raw(const Ed25519Raw&) = delete;
+  Ed25519Raw& operator=(const Ed25519Raw&) = delete;
+  ~Ed25519Raw() { OPENSSL_cleanse(seed.data(), seed.size()); }
+};
+
 /// Signing state for one key used by one thread. Not thread-safe; make one per thread.
 /// RSA and ECDSA hash with SHA-256 and sign the digest through a reused EVP_PKEY_CTX; Ed25519
-/// signs the message (RFC 8080).
+/// signs the message (RFC 8080) with nettle from the key's precomputed raw bytes. The key must
+/// outlive the context.
 class SignContext {
  public:
   explicit SignContext(const DnssecKey& key);
@@ -38,14 +55,13 @@ class SignContext {
   bool hash(std::string_view data, unsigned char* md);
 
   DnssecAlgorithm m_algorithm;
+  const Ed25519Raw* m_ed25519 = nullptr;  // the key's raw bytes (Ed25519 only)
   // A private copy of the key: RSA blinding state and EC precomputation are per key object,
   // and sharing one key between threads serializes them on a lock inside libcrypto.
   PkeyPtr m_pkey;
   PkeyCtxPtr m_pctx;
-  MdCtxPtr m_mctx;
   MdCtxPtr m_hash;
   EVP_MD* m_sha256 = nullptr;  // fetched once: implicit fetches per call are slow in 3.0
-  bool m_reuse_ok = false;     // Ed25519 one-shot context reusable without re-init
   std::string m_der;
 
  public:
@@ -76,5 +92,6 @@ struct DnssecKey::Impl {
   std::uint16_t key_tag = 0;
   Rdata dnskey;
   detail::PkeyPtr pkey;
+  std::unique_ptr<detail::Ed25519Raw> ed25519;  // Ed25519 keys only
 };
 }  // namespace rootgov::zone

@@ -1,6 +1,8 @@
-// zone/src/dnssec_key.cpp - BIND-format DNSSEC keys over OpenSSL libcrypto (EVP).
+// zone/src/dnssec_key.cpp - BIND-format DNSSEC keys over OpenSSL libcrypto (EVP); Ed25519
+// signatures through nettle.
 #include <rootgov/zone/dnssec_key.hpp>
 
+#include <nettle/eddsa.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -123,9 +125,26 @@ Rdata make_dnskey(std::uint16_t flags, DnssecAlgorithm alg, std::string_view pub
   return r;
 }
 
+// The per-key Ed25519 state for nettle: the private seed from libcrypto and the public key
+// nettle derives from it, computed once here instead of per signature. Null when the derived
+// public key is not `pub` (the two libraries disagree, or the key pair does not match).
+std::unique_ptr<detail::Ed25519Raw> ed25519_raw(EVP_PKEY* pkey, std::string_view pub) {
+  auto raw = std::make_unique<detail::Ed25519Raw>();
+  std::size_t len = raw->seed.size();
+  if (EVP_PKEY_get_raw_private_key(pkey, raw->seed.data(), &len) != 1 || len != raw->seed.size()) return nullptr;
+  ed25519_sha512_public_key(raw->pub.data(), raw->seed.data());
+  if (pub.size() != raw->pub.size() || std::memcmp(pub.data(), raw->pub.data(), raw->pub.size()) != 0) return nullptr;
+  return raw;
+}
+
+// Null when the key cannot be prepared for signing (see ed25519_raw).
 std::shared_ptr<DnssecKey::Impl> make_impl(const Name& owner, DnssecAlgorithm alg, std::uint16_t flags,
                                            detail::PkeyPtr pkey, Rdata dnskey) {
   auto impl = std::make_shared<DnssecKey::Impl>();
+  if (alg == DnssecAlgorithm::ed25519) {
+    impl->ed25519 = ed25519_raw(pkey.get(), std::string_view(dnskey).substr(4));
+    if (!impl->ed25519) return nullptr;
+  }
   impl->owner = owner;
   impl->algorithm = alg;
   impl->flags = flags;
@@ -283,7 +302,9 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
   if (!keyset->owner.is_subdomain_of(Name()) || keyset->owner.wire().empty()) {
     return fail(Errc::invalid_input, "'" + base + ".key': bad owner");
   }
-  return DnssecKey(make_impl(keyset->owner, alg, flags, std::move(pkey), dnskey));
+  auto impl = make_impl(keyset->owner, alg, flags, std::move(pkey), dnskey);
+  if (!impl) return fail(Errc::invalid_input, where + ": nettle derives a different public key from the private key");
+  return DnssecKey(std::move(impl));
 }
 
 Result<DnssecKey> DnssecKey::generate(const Name& owner, DnssecAlgorithm algorithm, bool ksk, unsigned bits) {
@@ -307,7 +328,9 @@ Result<DnssecKey> DnssecKey::generate(const Name& owner, DnssecAlgorithm algorit
   auto pub = public_key_field(pkey.get(), algorithm);
   if (!pub) return fail(Errc::internal, "cannot encode the new public key");
   std::uint16_t flags = kDnskeyFlagZone | (ksk ? kDnskeyFlagSep : 0);
-  return DnssecKey(make_impl(owner, algorithm, flags, std::move(pkey), make_dnskey(flags, algorithm, *pub)));
+  auto impl = make_impl(owner, algorithm, flags, std::move(pkey), make_dnskey(flags, algorithm, *pub));
+  if (!impl) return fail(Errc::internal, "nettle derives a different public key from the new private key");
+  return DnssecKey(std::move(impl));
 }
 
 const Name& DnssecKey::owner() const { return m_impl->owner; }
@@ -393,14 +416,13 @@ bool verify_signature(std::string_view dnskey_rdata, std::string_view data, std:
 
 namespace detail {
 
-SignContext::SignContext(const DnssecKey& key)
-    : m_algorithm(key.algorithm()), m_pkey(EVP_PKEY_dup(key.impl().pkey.get())) {
-  if (!m_pkey) return;
+SignContext::SignContext(const DnssecKey& key) : m_algorithm(key.algorithm()) {
   if (m_algorithm == DnssecAlgorithm::ed25519) {
-    m_mctx.reset(EVP_MD_CTX_new());
-    if (m_mctx && EVP_DigestSignInit(m_mctx.get(), nullptr, nullptr, nullptr, m_pkey.get()) != 1) m_mctx.reset();
+    m_ed25519 = key.impl().ed25519.get();  // nettle keeps no state between signatures
     return;
   }
+  m_pkey.reset(EVP_PKEY_dup(key.impl().pkey.get()));
+  if (!m_pkey) return;
   m_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   m_hash.reset(EVP_MD_CTX_new());
   m_pctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, m_pkey.get(), nullptr));
@@ -423,25 +445,13 @@ bool SignContext::hash(std::string_view data, unsigned char* md) {
 
 bool SignContext::sign(std::string_view data, std::string& out) {
   if (m_algorithm == DnssecAlgorithm::ed25519) {
-    if (!m_mctx) return false;
-    // The first signature is made twice, on the initialized context and on a fresh one: when
-    // they agree, this libcrypto lets a one-shot EdDSA context be reused (3.0 does) and the
-    // costly re-initialization is skipped from then on.
-    if (!m_reuse_ok && EVP_DigestSignInit(m_mctx.get(), nullptr, nullptr, nullptr, m_pkey.get()) != 1) return false;
-    std::size_t len = 64;
+    // nettle takes the seed and public key and re-derives the expanded secret (one SHA-512 of
+    // 32 octets) inside each call: its public API has no expanded-key form.
+    if (m_ed25519 == nullptr) return false;
     std::size_t at = out.size();
-    out.resize(at + 64);
-    auto* o = reinterpret_cast<unsigned char*>(out.data() + at);
-    if (EVP_DigestSign(m_mctx.get(), o, &len, bytes(data), data.size()) != 1 || len != 64) {
-      out.resize(at);
-      return false;
-    }
-    if (!m_reuse_ok) {
-      unsigned char again[64];
-      std::size_t len2 = sizeof again;
-      m_reuse_ok = EVP_DigestSign(m_mctx.get(), again, &len2, bytes(data), data.size()) == 1 && len2 == 64 &&
-                   std::memcmp(again, o, 64) == 0;
-    }
+    out.resize(at + ED25519_SIGNATURE_SIZE);
+    ed25519_sha512_sign(m_ed25519->pub.data(), m_ed25519->seed.data(), data.size(), bytes(data),
+                        reinterpret_cast<std::uint8_t*>(out.data() + at));
     return true;
   }
   if (!m_pctx) return false;

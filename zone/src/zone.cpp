@@ -13,7 +13,9 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <thread>
 
+#include "dnssec_internal.hpp"
 #include "encoding.hpp"
 #include "zone_text.hpp"
 #include "ldns_util.hpp"
@@ -186,7 +188,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : m_text(text) {}
+  explicit Lexer(std::string_view text, std::uint32_t first_line = 1) : m_text(text), m_line(first_line) {}
   /// Next logical record's tokens; false at the end. Throws Abandon on what it will not judge.
   bool next(std::vector<std::string_view>& toks, bool& blank_owner, std::uint32_t& end_line) {
     toks.clear();
@@ -260,7 +262,7 @@ class Lexer {
  private:
   std::string_view m_text;
   std::size_t m_pos = 0;
-  std::uint32_t m_line = 1;
+  std::uint32_t m_line;
 };
 
 std::optional<Rdata> fast_a(std::string_view t) {
@@ -389,37 +391,64 @@ std::optional<RrType> fast_type(std::string_view t) {
   return type_from_string(t);
 }
 
-std::optional<Zone> parse_fast(std::string_view text, const ParseOptions& options, Findings& warnings) {
-  Zone zone(options.origin);
-  Name origin = options.origin;
-  std::uint32_t default_ttl = options.default_ttl;
+// The directive state the fast path carries from line to line ($ORIGIN, $TTL).
+struct DirectiveState {
+  Name origin;
+  std::uint32_t default_ttl = 0;
+  bool operator==(const DirectiveState&) const = default;
+};
+
+// Applies a $TTL or $ORIGIN line; throws Abandon on any other directive.
+void apply_directive(const std::vector<std::string_view>& toks, DirectiveState& state) {
+  if (iequals(toks[0], "$TTL") && toks.size() == 2) {
+    auto v = parse_u32(toks[1]);
+    if (!v) throw Abandon{};
+    state.default_ttl = *v;
+    return;
+  }
+  if (iequals(toks[0], "$ORIGIN") && toks.size() == 2) {
+    auto n = Name::parse(toks[1], state.origin);
+    if (!n) throw Abandon{};
+    state.origin = std::move(*n);
+    return;
+  }
+  throw Abandon{};
+}
+
+// One stretch of master-file text parsed by the fast path: its records, its RRSIGs (attached
+// once all stretches are merged) and the directive state at its end.
+struct FastPart {
+  Zone zone;
+  std::vector<PendingSig> sigs;
+  Findings warnings;
+  DirectiveState end;
+};
+
+// Parses `text`, whose first line is line `first_line` of the file, starting in `start`.
+// Nullopt when the fast path abandons.
+std::optional<FastPart> parse_fast_part(std::string_view text, std::uint32_t first_line, DirectiveState start,
+                                        const ParseOptions& options) {
+  FastPart part{Zone(options.origin), {}, {}, std::move(start)};
+  Zone& zone = part.zone;
+  Findings& warnings = part.warnings;
+  std::vector<PendingSig>& sigs = part.sigs;
+  const Name& origin = part.end.origin;
+  const std::uint32_t& default_ttl = part.end.default_ttl;
   std::optional<Name> prev_owner;
   std::string_view prev_owner_text;
-  std::vector<PendingSig> sigs;
   std::vector<std::string_view> toks;
   detail::RdfPtr origin_rdf;
-  Lexer lex(text);
+  Lexer lex(text, first_line);
   bool blank = false;
   std::uint32_t line = 0;
   try {
     while (lex.next(toks, blank, line)) {
       std::size_t i = 0;
       if (!blank && toks[0][0] == '$') {
-        if (iequals(toks[0], "$TTL") && toks.size() == 2) {
-          auto v = parse_u32(toks[1]);
-          if (!v) throw Abandon{};
-          default_ttl = *v;
-          continue;
-        }
-        if (iequals(toks[0], "$ORIGIN") && toks.size() == 2) {
-          auto n = Name::parse(toks[1], origin);
-          if (!n) throw Abandon{};
-          origin = std::move(*n);
-          origin_rdf.reset();
-          prev_owner_text = {};
-          continue;
-        }
-        throw Abandon{};
+        apply_directive(toks, part.end);
+        origin_rdf.reset();
+        prev_owner_text = {};
+        continue;
       }
       if (!blank) {
         if (!prev_owner || toks[0] != prev_owner_text) {
@@ -497,8 +526,106 @@ std::optional<Zone> parse_fast(std::string_view text, const ParseOptions& option
   } catch (const Abandon&) {
     return std::nullopt;
   }
-  attach_sigs(zone, sigs, warnings);
-  return zone;
+  return part;
+}
+
+// Stretches of at least this size are parsed on their own thread.
+constexpr std::size_t kMinParsePart = 128 * 1024;
+
+// Where to cut `text` into about `parts` stretches: each cut is the start of a line that
+// begins with an owner name (not blank, not a comment, directive or parenthesis).
+std::vector<std::size_t> cut_points(std::string_view text, unsigned parts) {
+  std::vector<std::size_t> cuts{0};
+  for (unsigned k = 1; k < parts; ++k) {
+    std::size_t at = text.find('\n', std::max(cuts.back(), text.size() * k / parts));
+    while (at != std::string_view::npos && at + 1 < text.size()) {
+      char c = text[at + 1];
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ';' && c != '$' && c != '(' && c != ')') break;
+      at = text.find('\n', at + 1);
+    }
+    if (at == std::string_view::npos || at + 1 >= text.size()) break;
+    cuts.push_back(at + 1);
+  }
+  return cuts;
+}
+
+// The directive state at `to` as far as the directive lines before it tell, starting from
+// `state` at `from`. A guess, checked later against the state the previous stretch really
+// ended in (a "$" line inside a parenthesized record would mislead it).
+std::optional<DirectiveState> guess_state(std::string_view text, std::size_t from, std::size_t to, DirectiveState state) {
+  std::vector<std::string_view> toks;
+  for (std::size_t at = text.find('$', from); at < to; at = text.find('$', at + 1)) {
+    if (at != 0 && text[at - 1] != '\n') continue;
+    std::size_t end = text.find('\n', at);
+    Lexer lex(text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+    bool blank = false;
+    std::uint32_t line = 0;
+    try {
+      if (!lex.next(toks, blank, line)) return std::nullopt;
+      apply_directive(toks, state);
+    } catch (const Abandon&) {
+      return std::nullopt;
+    }
+  }
+  return state;
+}
+
+// The fast path over the whole text. Large texts are cut into stretches at owner lines and
+// parsed on `options.threads` threads, each stretch from the directive state guessed for its
+// start; the result is the one-stretch parse's: a stretch whose guess differs from the state
+// its predecessor actually ended in is parsed again, and a stretch that abandons (a cut inside
+// a multi-line record ends its predecessor inside parentheses) sends the whole text through
+// one sequential parse. Records of one RRset in several stretches merge as add() would.
+std::optional<Zone> parse_fast(std::string_view text, const ParseOptions& options, Findings& warnings) {
+  DirectiveState initial{options.origin, options.default_ttl};
+  unsigned parts = static_cast<unsigned>(std::min<std::size_t>(detail::thread_count(options.threads), text.size() / kMinParsePart));
+  std::vector<std::size_t> cuts = cut_points(text, std::max(parts, 1u));
+  std::vector<DirectiveState> guesses{initial};
+  for (std::size_t k = 1; k < cuts.size(); ++k) {
+    auto g = guess_state(text, cuts[k - 1], cuts[k], guesses.back());
+    if (!g) break;
+    guesses.push_back(std::move(*g));
+  }
+  cuts.resize(guesses.size());
+  cuts.push_back(text.size());
+
+  std::size_t n = guesses.size();
+  std::vector<std::uint32_t> first_lines(n, 1);
+  for (std::size_t k = 1; k < n; ++k) {
+    first_lines[k] = first_lines[k - 1] +
+                     static_cast<std::uint32_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(cuts[k - 1]),
+                                                           text.begin() + static_cast<std::ptrdiff_t>(cuts[k]), '\n'));
+  }
+  auto stretch = [&](std::size_t k) { return text.substr(cuts[k], cuts[k + 1] - cuts[k]); };
+  std::vector<std::optional<FastPart>> results(n);
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t k = 1; k < n; ++k) {
+      pool.emplace_back([&, k] { results[k] = parse_fast_part(stretch(k), first_lines[k], guesses[k], options); });
+    }
+    results[0] = parse_fast_part(stretch(0), 1, initial, options);
+  }
+  for (std::size_t k = 1; k < n && results[k - 1]; ++k) {
+    if (results[k - 1]->end != guesses[k]) {
+      results[k] = parse_fast_part(stretch(k), first_lines[k], results[k - 1]->end, options);
+    }
+  }
+  if (!std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); })) {
+    if (n == 1) return std::nullopt;
+    auto whole = parse_fast_part(text, 1, initial, options);
+    if (!whole) return std::nullopt;
+    results.assign(1, std::move(whole));
+  }
+  FastPart& first = *results[0];
+  for (std::size_t k = 1; k < results.size(); ++k) {
+    FastPart& part = *results[k];
+    first.zone.merge(std::move(part.zone));
+    first.sigs.insert(first.sigs.end(), std::make_move_iterator(part.sigs.begin()), std::make_move_iterator(part.sigs.end()));
+    first.warnings.insert(first.warnings.end(), part.warnings.begin(), part.warnings.end());
+  }
+  warnings.insert(warnings.end(), first.warnings.begin(), first.warnings.end());
+  attach_sigs(first.zone, first.sigs, warnings);
+  return std::move(first.zone);
 }
 
 Result<Zone, Findings> parse_text(std::string_view text, const ParseOptions& options) {
@@ -581,6 +708,33 @@ const RRset* Zone::find(const Name& owner, RrType type) const {
 RRset* Zone::find(const Name& owner, RrType type) {
   auto it = m_nodes.find(owner);
   return it == m_nodes.end() ? nullptr : it->second.find(type);
+}
+
+bool Zone::merge(Zone&& other) {
+  bool same_ttls = true;
+  m_nodes.merge(other.m_nodes);  // splices the nodes of owners not present here
+  for (auto& [owner, theirs] : other.m_nodes) {
+    Node& mine = m_nodes[owner];
+    for (auto& set : theirs.rrsets) {
+      auto it = std::lower_bound(mine.rrsets.begin(), mine.rrsets.end(), set.type,
+                                 [](const RRset& s, RrType t) { return s.type < t; });
+      if (it == mine.rrsets.end() || it->type != set.type) {
+        mine.rrsets.insert(it, std::move(set));
+        continue;
+      }
+      for (auto& rd : set.rdatas) it->add(std::move(rd));
+      for (auto& sig : set.rrsigs) {
+        auto at = std::lower_bound(it->rrsigs.begin(), it->rrsigs.end(), sig);
+        if (at == it->rrsigs.end() || *at != sig) it->rrsigs.insert(at, std::move(sig));
+      }
+      if (it->ttl != set.ttl) {
+        it->ttl = std::min(it->ttl, set.ttl);
+        same_ttls = false;
+      }
+    }
+  }
+  other.m_nodes.clear();
+  return same_ttls;
 }
 
 bool Zone::add(const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line) {

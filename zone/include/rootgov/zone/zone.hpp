@@ -28,6 +28,9 @@ struct ParseOptions {
   Name origin;                         ///< initial $ORIGIN
   std::uint32_t default_ttl = 86400;   ///< used until a $TTL directive or an explicit TTL
   bool keep_dnssec = true;             ///< false: drop RRSIG/NSEC/NSEC3/NSEC3PARAM/ZONEMD on load
+  /// Threads for parsing (0 = cores). Texts of 256 KiB and more are cut at owner lines into
+  /// stretches of at least 128 KiB parsed in parallel; the result is the one-thread parse's.
+  unsigned threads = 0;
 };
 
 /// A zone: origin plus nodes in RFC 4034 canonical order. Value type; copies are deep.
@@ -50,6 +53,10 @@ class Zone {
   /// Adds one record to its RRset (created when absent). A TTL differing from the RRset's is
   /// reported through the return value (false) and the lower TTL is kept (RFC 2181 section 5.2).
   bool add(const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line = 0);
+  /// Moves every RRset of `other` (same origin) into this zone as add() would, record by
+  /// record: RDATA and RRSIGs join existing RRsets, the lower TTL is kept (false when a TTL
+  /// differed), an existing RRset keeps its line. `other` is left empty.
+  bool merge(Zone&& other);
   /// Replaces (or inserts) a whole RRset; an RRset without RDATA removes it.
   void put(RRset rrset);
   /// Removes one RRset; removes the node when it becomes empty. False if it was absent.
