@@ -214,7 +214,12 @@ void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor,
                          const std::filesystem::path& state_dir) {
   m_publisher = std::make_unique<Publisher>(
       state_dir / "root.zone", authority_executor, pool,
-      [this] { return std::pair{m_authority->zone_text(), m_authority->serial()}; }, m_metrics);
+      [this] {
+        auth::Authority* a = m_authority.get();
+        return Publisher::Version{a->zone_text(), a->serial(),
+                                  [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); }};
+      },
+      m_metrics);
   boost::asio::post(authority_executor, [this] { m_publisher->offer(m_authority->serial()); });
   if (m_authority->summary().clock != auth::ClockMode::real) return;
   m_ticker = std::make_unique<boost::asio::steady_timer>(authority_executor);

@@ -74,18 +74,19 @@ void Publisher::offer(std::uint32_t serial) {
 }
 
 void Publisher::start_write() {
-  auto [text, serial] = m_render();
+  auto version = std::make_shared<Version>(m_render());
+  const std::uint32_t serial = version->serial;
   m_in_flight = true;
   m_started = serial;
   m_offered = serial;
-  auto bytes = std::make_shared<std::string>(std::move(text));
   {
     std::lock_guard lock(m_mutex);
     m_pool_busy = true;
   }
-  boost::asio::post(m_pool, [this, bytes, serial] {
+  boost::asio::post(m_pool, [this, version, serial] {
     const auto t0 = std::chrono::steady_clock::now();
-    auto w = write_file_replacing(m_file, *bytes);
+    Result<void> w = version->durable ? version->durable() : Result<void>{};
+    if (w) w = write_file_replacing(m_file, version->text);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (w) {
       m_written = serial;
@@ -113,12 +114,14 @@ void Publisher::finish() {
     std::unique_lock lock(m_mutex);
     m_idle.wait(lock, [this] { return !m_pool_busy; });
   }
-  auto [text, serial] = m_render();
-  if (serial == m_written.load()) return;
-  if (auto w = write_file_replacing(m_file, text); !w) {
+  Version v = m_render();
+  if (v.serial == m_written.load()) return;
+  Result<void> w = v.durable ? v.durable() : Result<void>{};
+  if (w) w = write_file_replacing(m_file, v.text);
+  if (!w) {
     spdlog::error("msg=\"zone file not written at shutdown\" error=\"{}\"", w.error().message);
   } else {
-    m_written = serial;
+    m_written = v.serial;
   }
 }
 

@@ -7,6 +7,7 @@
 //   versions offered meanwhile are coalesced: only the newest is written next, so a burst of
 //   changes costs one render and one write per write duration, not one per change.
 // - offer() and the render callback run on the authority executor (the zone's owner).
+// - A version is written only after the journal records behind it are durable.
 #pragma once
 
 #include <atomic>
@@ -32,8 +33,16 @@ Result<void> write_file_replacing(const std::filesystem::path& path, std::string
 
 class Publisher {
  public:
-  /// `render` returns the current zone text and serial; it is called on `authority`.
-  using Render = std::function<std::pair<std::string, std::uint32_t>()>;
+  /// One version to write: the text, its serial, and a wait that returns once the journal
+  /// records that made it are on disk (run on the pool before the file is replaced, so the
+  /// file never shows a change a crash could still take back).
+  struct Version {
+    std::string text;
+    std::uint32_t serial = 0;
+    std::function<Result<void>()> durable;
+  };
+  /// `render` returns the current version; it is called on `authority`.
+  using Render = std::function<Version()>;
 
   Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
             Render render, Metrics& metrics);
