@@ -393,8 +393,16 @@ bool verify_signature(std::string_view dnskey_rdata, std::string_view data, std:
 
 namespace detail {
 
-SignContext::SignContext(const DnssecKey& key)
-    : m_algorithm(key.algorithm()), m_pkey(EVP_PKEY_dup(key.impl().pkey.get())) {
+namespace {
+EVP_PKEY* shared_or_copy(EVP_PKEY* key, bool private_copy) {
+  if (key == nullptr) return nullptr;
+  if (private_copy) return EVP_PKEY_dup(key);
+  return EVP_PKEY_up_ref(key) == 1 ? key : nullptr;
+}
+}  // namespace
+
+SignContext::SignContext(const DnssecKey& key, bool private_copy)
+    : m_algorithm(key.algorithm()), m_pkey(shared_or_copy(key.impl().pkey.get(), private_copy)) {
   if (!m_pkey) return;
   if (m_algorithm == DnssecAlgorithm::ed25519) {
     m_mctx.reset(EVP_MD_CTX_new());
