@@ -124,11 +124,21 @@ std::pair<std::string, std::string> host_port(std::string url) {
 // ---- actors, keys, documents ---------------------------------------------------------------
 
 struct Signer {
-  Signer(auth::ActorKey k, std::uint64_t s) : key(std::move(k)), seq(s) {}
+  Signer(auth::ActorKey k, std::uint64_t s) : key(std::move(k)), seq(s), next_presigned(s) {}
   auth::ActorKey key;
   std::mutex mutex;  // held by shared actors from seq assignment until the answer
+  std::uint64_t seq = 0;             // the last seq used on the fly
+  std::uint64_t next_presigned = 0;  // the last seq given to a pre-signed submission
+};
+
+// A submission signed before the clock starts. Its seq leaves room below the manager's next
+// pre-signed submission for the ballots the manager signs on the fly meanwhile.
+struct Presigned {
+  std::string wire;
+  Signer* signer = nullptr;
   std::uint64_t seq = 0;
 };
+constexpr std::uint64_t kSeqGap = 1000;
 
 class Keyring {
  public:
@@ -232,10 +242,14 @@ View view_of(const Reply& r, const std::string& what) {
 }
 
 /// Drives one change; returns false when it ended other than `published`.
-bool drive(Conn& conn, Keyring& keys, const std::string& submit_wire, Stats& st) {
+bool drive(Conn& conn, Keyring& keys, const Presigned& submit, Stats& st) {
   const auto t0 = Clock::now();
   auto t = Clock::now();
-  View v = view_of(conn.call(http::verb::post, "/v1/requests", submit_wire), "submit");
+  View v = view_of(conn.call(http::verb::post, "/v1/requests", submit.wire), "submit");
+  {
+    std::lock_guard lock(submit.signer->mutex);
+    submit.signer->seq = std::max(submit.signer->seq, submit.seq);
+  }
   st.submit_ms.push_back(ms_since(t));
   ++st.mutations;
   for (int step = 0; step < 64; ++step) {
@@ -316,10 +330,11 @@ double cpu_seconds_of(long pid) {
   return (ut + stt) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::string presign_submit(Keyring& keys, const std::string& tld, std::uint64_t n) {
+Presigned presign_submit(Keyring& keys, const std::string& tld, std::uint64_t n) {
   Signer& s = keys.get("manager." + tld);
   std::lock_guard lock(s.mutex);
-  return sign(auth::DocumentType::submit, s.key, ++s.seq, ds_change(tld, n));
+  s.next_presigned += kSeqGap;
+  return {sign(auth::DocumentType::submit, s.key, s.next_presigned, ds_change(tld, n)), &s, s.next_presigned};
 }
 
 int cmd_lab(int argc, char** argv) {
@@ -338,7 +353,7 @@ int cmd_latency(int argc, char** argv) {
   auto tlds = read_lines(argv[4]);
   const auto count = std::stoul(argv[5]);
   const long pid = argc > 6 ? std::stol(argv[6]) : 0;
-  std::vector<std::string> submits;
+  std::vector<Presigned> submits;
   const auto salt = static_cast<std::uint64_t>(std::time(nullptr)) << 20;
   for (std::size_t i = 0; i < count; ++i) submits.push_back(presign_submit(keys, tlds[i % tlds.size()], salt + i));
   for (const auto& a : {"iana", "ntia", "verisign"}) keys.get(a);  // load keys before the clock
@@ -372,7 +387,7 @@ int cmd_load(int argc, char** argv) {
   const std::size_t per_client = (max_changes + clients - 1) / clients;
 
   // Pre-sign every submission a client may send: client c owns TLDs c, c+clients, ...
-  std::vector<std::vector<std::string>> submits(clients);
+  std::vector<std::vector<Presigned>> submits(clients);
   const auto salt = static_cast<std::uint64_t>(std::time(nullptr)) << 24;
   for (std::size_t c = 0; c < clients; ++c) {
     std::vector<std::string> mine;

@@ -14,6 +14,7 @@
 #   LOAD_MAX       most changes per throughput run [20000]
 #   ROUNDS         throughput rounds per size (fresh state each) [2]
 #   KNOT           1 = measure Knot too [1]
+#   KNOT_SIZES     zone sizes for Knot ["1500"]
 #   KNOT_ALGS      Knot signing algorithms ["rsasha256 ecdsap256sha256"] (rootgovd signs with
 #                  RSASHA256, its default for a new state)
 #   KNOT_UPDATES   DDNS updates per Knot client [100]
@@ -35,6 +36,7 @@ LOAD_SECONDS=${LOAD_SECONDS:-20}
 LOAD_MAX=${LOAD_MAX:-20000}
 ROUNDS=${ROUNDS:-2}
 KNOT=${KNOT:-1}
+KNOT_SIZES=${KNOT_SIZES-1500}
 KNOT_ALGS=${KNOT_ALGS-rsasha256 ecdsap256sha256}
 KNOT_UPDATES=${KNOT_UPDATES:-100}
 WORK=${WORK:-/tmp/rootgov-bench-e2e}
@@ -130,7 +132,7 @@ done
 
 # ---- Knot DNS: DDNS DS updates, automatic signing, CLIENTS concurrent knsupdate clients ----
 if [ "$KNOT" = 1 ]; then
-  for n in $LOAD_SIZES; do
+  for n in $KNOT_SIZES; do
     for alg in $KNOT_ALGS; do
       k=$WORK/knot-$n-$alg
       rm -rf "$k"
