@@ -1136,7 +1136,7 @@ Summary Authority::summary() const {
   s.now = now();
   s.clock = m.mode;
   s.serial = m.zone->soa().serial;
-  s.tlds = m.zone->tlds().size();
+  s.tlds = m.zone->tld_count();
   s.requests = m.requests.size();
   for (const auto& [id, r] : m.requests) {
     if (!is_terminal(r.state)) ++s.open_requests;

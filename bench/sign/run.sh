@@ -47,22 +47,8 @@ strip_dnssec() {  # the zone without RRSIG, NSEC, DNSKEY, ZONEMD
   awk '$4 != "RRSIG" && $4 != "NSEC" && $4 != "DNSKEY" && $4 != "ZONEMD" && $4 != "NSEC3" && $4 != "NSEC3PARAM"' "$1"
 }
 
-# A root-like zone of N TLDs: the real apex, then per TLD two NS (one in-bailiwick with A and
-# AAAA glue, one shared out-of-zone host) and, for every second TLD, a DS record.
-synth_zone() {
-  local n=$1
-  strip_dnssec "$ROOT_ZONE" | awk '$1 == "." || $1 ~ /root-servers\.net\.$/'
-  awk -v n="$n" 'BEGIN {
-    for (i = 0; i < n; i++) {
-      t = sprintf("t%07x", i);
-      printf "%s.\t172800\tIN\tNS\tns1.nic.%s.\n", t, t;
-      printf "%s.\t172800\tIN\tNS\tns.shared-dns.example.\n", t;
-      if (i % 2 == 0) printf "%s.\t86400\tIN\tDS\t%d 8 2 %064X\n", t, i % 65536, i;
-      printf "ns1.nic.%s.\t172800\tIN\tA\t10.%d.%d.%d\n", t, int(i / 65536) % 256, int(i / 256) % 256, i % 256;
-      printf "ns1.nic.%s.\t172800\tIN\tAAAA\t2001:db8::%x:%x\n", t, int(i / 65536), i % 65536;
-    }
-  }'
-}
+# A root-like zone of N TLDs (bench/synth_zone.sh, shared with bench/e2e/run.sh).
+synth_zone() { "$here/../synth_zone.sh" "$1" "$ROOT_ZONE"; }
 
 make_keys() {  # $1 = algorithm, $2 = dir; writes $2/ksk and $2/zsk (file prefixes)
   local bits=""

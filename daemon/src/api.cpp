@@ -14,6 +14,14 @@ Response reply(ApiResult<Json> result, unsigned status = 200) {
   return Response::json(*result, status);
 }
 
+// A mutation's reply: sent only once the mutation is durable (Api::durability_wait).
+Response mutation_reply(Api& api, ApiResult<Json> result) {
+  const bool ok = result.has_value();
+  Response res = reply(std::move(result));
+  if (ok) res.before_send = api.durability_wait();
+  return res;
+}
+
 Problem unwired() {
   return Problem::make(501, "not-wired", "not available yet",
                        "this rootgovd build does not serve the authority yet; only GET /v1/health, GET /metrics and "
@@ -46,6 +54,7 @@ void register_api_routes(Router& router, Api& api) {
         auto result = api.submit_request(r.body);
         if (!result) return result.error().to_response();
         Response res = Response::json(*result, 201);
+        res.before_send = api.durability_wait();
         if (const auto* o = result->if_object()) {
           if (const auto* id = o->if_contains("id"); id != nullptr && id->is_string()) {
             res.headers.emplace_back("Location", "/v1/requests/" + std::string(id->as_string()));
@@ -67,10 +76,10 @@ void register_api_routes(Router& router, Api& api) {
   router.add("GET", "/v1/requests/{id}", [&api](const Request& r) { return reply(api.get_request(r.param("id"))); }, A);
   router.add(
       "POST", "/v1/requests/{id}/ballots",
-      [&api](const Request& r) { return reply(api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json);
+      [&api](const Request& r) { return mutation_reply(api, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json);
   router.add(
       "POST", "/v1/requests/{id}/withdraw",
-      [&api](const Request& r) { return reply(api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json);
+      [&api](const Request& r) { return mutation_reply(api, api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json);
   router.add(
       "GET", "/v1/zone",
       [&api](const Request&) {
@@ -124,7 +133,7 @@ void register_api_routes(Router& router, Api& api) {
       A);
   router.add("GET", "/v1/clock", [&api](const Request&) { return reply(api.clock()); }, A);
   router.add(
-      "POST", "/v1/clock/advance", [&api](const Request& r) { return reply(api.advance_clock(r.body)); }, A,
+      "POST", "/v1/clock/advance", [&api](const Request& r) { return mutation_reply(api, api.advance_clock(r.body)); }, A,
       BodyKind::json);
   router.add("GET", "/v1/actors", [&api](const Request&) { return reply(api.actors()); }, A);
   router.add("GET", "/v1/model", [&api](const Request&) { return reply(api.model()); }, A);

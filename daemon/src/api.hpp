@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,6 +90,12 @@ class Api {
   virtual ApiResult<Json> actors() = 0;
   virtual ApiResult<Json> model() = 0;
   virtual ApiResult<Json> summary() = 0;
+
+  /// Called on the authority executor right after a mutating method (submit_request,
+  /// post_ballot, withdraw_request, advance_clock) succeeded: what must complete before its 2xx
+  /// is sent (blocking; the server runs it off the authority executor). Empty: nothing, the
+  /// mutation is already durable.
+  virtual std::function<Result<void>()> durability_wait() { return {}; }
 };
 
 /// The stand-in until the authority is wired: every method answers 501 with a problem saying so.

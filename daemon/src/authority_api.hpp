@@ -75,6 +75,9 @@ class AuthorityApi final : public Api {
   ApiResult<Json> model() override;
   ApiResult<Json> summary() override;
 
+  /// Waits for the last mutation's journal record (the authority runs with deferred durability).
+  std::function<Result<void>()> durability_wait() override;
+
   authority::Authority& authority() { return *m_authority; }
 
  private:

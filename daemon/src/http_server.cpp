@@ -197,9 +197,23 @@ struct HttpServer::Impl {
       if (auto ok = parse_json_body(request); !ok) co_return ok.error().to_response();
     }
     if (route.exec == Exec::authority) {
-      co_return co_await asio::co_spawn(
+      Response response = co_await asio::co_spawn(
           runtime.authority(), [&route, &request]() -> awaitable<Response> { co_return invoke(route, request); },
           use_awaitable);
+      if (response.before_send) {
+        // Group commit: the authority executor is free for the next mutation while this one's
+        // journal record is synced; concurrent waiters share one fdatasync.
+        auto wait = std::move(response.before_send);
+        response.before_send = nullptr;
+        Result<void> ok = co_await asio::co_spawn(
+            runtime.cpu().get_executor(), [&wait]() -> awaitable<Result<void>> { co_return wait(); }, use_awaitable);
+        if (!ok) {
+          spdlog::error("msg=\"mutation not durable; answering with an error\" route={} error=\"{}\"", route.pattern,
+                        ok.error().message);
+          co_return problem_from(ok.error()).to_response();
+        }
+      }
+      co_return response;
     }
     co_return invoke(route, request);
   }

@@ -48,6 +48,10 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+  /// Blocking work the server runs off the authority executor (on the CPU pool) before it sends
+  /// this response: waiting until the mutation it acknowledges is durable. A failure replaces
+  /// the response with the error's problem (503 for Errc::io). Empty: send at once.
+  std::function<Result<void>()> before_send;
 
   /// A JSON response (serialized compactly).
   static Response json(const boost::json::value& value, unsigned status = 200);

@@ -47,7 +47,11 @@ struct Ed25519Raw {
 /// outlive the context.
 class SignContext {
  public:
-  explicit SignContext(const DnssecKey& key);
+  /// `private_copy`: sign with a copy of the key object (for several threads at once: see
+  /// m_pkey). false shares the key's own object, so state libcrypto caches on it (RSA blinding,
+  /// whose setup costs about a quarter of an RSA-2048 signature) outlives this context: the
+  /// choice for a single thread signing a few RRsets per call (incremental re-signing).
+  explicit SignContext(const DnssecKey& key, bool private_copy = true);
   /// Appends the DNSSEC wire-form signature of `data` to `out`. False on a crypto failure.
   bool sign(std::string_view data, std::string& out);
 
@@ -56,8 +60,9 @@ class SignContext {
 
   DnssecAlgorithm m_algorithm;
   const Ed25519Raw* m_ed25519 = nullptr;  // the key's raw bytes (Ed25519 only)
-  // A private copy of the key: RSA blinding state and EC precomputation are per key object,
-  // and sharing one key between threads serializes them on a lock inside libcrypto.
+  // A private copy of the key (or the shared one, see the constructor): RSA blinding state and
+  // EC precomputation are per key object, and sharing one key between threads serializes them
+  // on a lock inside libcrypto.
   PkeyPtr m_pkey;
   PkeyCtxPtr m_pctx;
   MdCtxPtr m_hash;

@@ -416,12 +416,20 @@ bool verify_signature(std::string_view dnskey_rdata, std::string_view data, std:
 
 namespace detail {
 
-SignContext::SignContext(const DnssecKey& key) : m_algorithm(key.algorithm()) {
+namespace {
+EVP_PKEY* shared_or_copy(EVP_PKEY* key, bool private_copy) {
+  if (key == nullptr) return nullptr;
+  if (private_copy) return EVP_PKEY_dup(key);
+  return EVP_PKEY_up_ref(key) == 1 ? key : nullptr;
+}
+}  // namespace
+
+SignContext::SignContext(const DnssecKey& key, bool private_copy) : m_algorithm(key.algorithm()) {
   if (m_algorithm == DnssecAlgorithm::ed25519) {
     m_ed25519 = key.impl().ed25519.get();  // nettle keeps no state between signatures
     return;
   }
-  m_pkey.reset(EVP_PKEY_dup(key.impl().pkey.get()));
+  m_pkey.reset(shared_or_copy(key.impl().pkey.get(), private_copy));
   if (!m_pkey) return;
   m_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   m_hash.reset(EVP_MD_CTX_new());

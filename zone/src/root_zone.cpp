@@ -87,6 +87,7 @@ Result<RootZone, Findings> RootZone::from_zone(Zone zone) {
   r.m_zone = std::move(zone);
   for (const auto& [name, node] : r.m_zone.nodes()) {
     if (!name.is_root() && !is_tld(name)) continue;
+    if (!name.is_root() && node.find(rrtype::kNs) != nullptr) ++r.m_tld_count;
     for (const auto& host : names_of(node.find(rrtype::kNs))) r.m_host_users[host].insert(name);
   }
   return r;
@@ -468,6 +469,12 @@ Result<AppliedChange, Findings> RootZone::apply(const ChangeSet& change, std::in
   // Commit: nothing below can fail.
   for (auto& [name, nd] : s.nodes) {
     const Node* base = m_zone.node(name);
+    if (is_tld(name)) {
+      const bool before = base != nullptr && base->find(rrtype::kNs) != nullptr;
+      const bool after = nd && nd->find(rrtype::kNs) != nullptr;
+      if (before && !after) --m_tld_count;
+      if (after && !before) ++m_tld_count;
+    }
     if (!nd) {
       if (base != nullptr) {
         m_zone.remove_node(name);

@@ -84,7 +84,9 @@ Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const D
     auto& ctx = contexts[worker];
     if (ctx.empty()) {
       ctx.resize(keys.size());
-      for (std::size_t i = 0; i < keys.size(); ++i) ctx[i] = std::make_unique<detail::SignContext>(keys[i]);
+      // One thread (few RRsets, e.g. an incremental re-sign): sign with the keys' own objects,
+      // whose RSA blinding then survives from one call to the next.
+      for (std::size_t i = 0; i < keys.size(); ++i) ctx[i] = std::make_unique<detail::SignContext>(keys[i], threads > 1);
     }
     std::string data;
     std::size_t local = 0;

@@ -244,6 +244,21 @@ TEST(RootZoneTest, RevokeRemovesTheSubtreeAndOrphanedGlue) {
   EXPECT_FALSE(has_errors(check_zone(z.zone()))) << rules(check_zone(z.zone()));
 }
 
+TEST(RootZoneTest, TldCountFollowsDelegationsAndRemovals) {
+  RootZone z = default_zone();
+  EXPECT_EQ(z.tld_count(), z.tlds().size());
+  ASSERT_TRUE(z.apply(ChangeSet::ds_update(N("uk."), {sample_ds()}), kToday));
+  EXPECT_EQ(z.tld_count(), 21u);
+  auto added = z.apply(ChangeSet::delegate(N("example."), hosts({{"a.gtld-servers.net.", {}}, {"b.gtld-servers.net.", {}}}), {}), kToday);
+  ASSERT_TRUE(added) << rules(added.error());
+  EXPECT_EQ(z.tld_count(), 22u);
+  EXPECT_FALSE(z.apply(ChangeSet::delegate(N("example."), hosts({{"a.gtld-servers.net.", {}}, {"b.gtld-servers.net.", {}}}), {}), kToday));
+  EXPECT_EQ(z.tld_count(), 22u);  // a refused change counts nothing
+  ASSERT_TRUE(z.apply(ChangeSet::revoke(N("uk.")), kToday));
+  EXPECT_EQ(z.tld_count(), 21u);
+  EXPECT_EQ(z.tld_count(), z.tlds().size());
+}
+
 TEST(RootZoneTest, RootUpdates) {
   RootZone z = default_zone();
   ChangeSet c;

@@ -58,6 +58,8 @@ class RootZone {
   SoaData soa() const;
   std::vector<Name> root_ns() const;
   std::vector<Name> tlds() const;
+  /// tlds().size() without walking the zone: kept in step by from_zone() and apply().
+  std::size_t tld_count() const { return m_tld_count; }
   std::optional<Delegation> delegation(const Name& tld) const;
   std::optional<Host> host(const Name& name) const;
   /// The TLDs whose NS set names `host` (the root's own NS set is not listed).
@@ -88,6 +90,8 @@ class RootZone {
   Zone m_zone;
   // INVARIANT: host -> the TLDs (and "." for the root NS set) whose NS set names it; no empty sets.
   std::map<Name, std::set<Name>> m_host_users;
+  // INVARIANT: the number of TLD names that own an NS set (tlds().size()).
+  std::size_t m_tld_count = 0;
 };
 
 /// Next SOA serial in YYYYMMDDNN style: today's date with NN=00, or old+1 when that is not

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# bench/e2e/run.sh - rootgovd end to end: change-to-published latency on synthetic root zones,
+# daemon start time, throughput with concurrent clients, and Knot DNS dynamic updates on the
+# same zone with automatic DNSSEC signing, side by side. Loopback only; every server it starts
+# is stopped at the end; every phase is bounded in count and time.
+#
+# Usage: bench/e2e/run.sh [BUILD_DIR]          (default build/default)
+# Environment (defaults in brackets):
+#   SIZES          zone sizes in TLDs for the latency runs ["1500 100000 1000000"]
+#   LAT_COUNT      changes per latency run [200]
+#   LOAD_SIZES     zone sizes for the throughput runs ["1500"]
+#   CLIENTS        concurrent clients [16]
+#   LOAD_SECONDS   length of a throughput run [20]
+#   LOAD_MAX       most changes per throughput run [20000]
+#   ROUNDS         throughput rounds per size (fresh state each) [2]
+#   KNOT           1 = measure Knot too [1]
+#   KNOT_SIZES     zone sizes for Knot ["1500"]
+#   KNOT_ALGS      Knot signing algorithms ["rsasha256 ecdsap256sha256"] (rootgovd signs with
+#                  RSASHA256, its default for a new state)
+#   KNOT_UPDATES   DDNS updates per Knot client [100]
+#   WORK           scratch folder [/tmp/rootgov-bench-e2e]
+# Quick run: SIZES=1500 LAT_COUNT=50 LOAD_SECONDS=5 ROUNDS=1 KNOT_UPDATES=20 bench/e2e/run.sh
+# Output: "RESULT ..." lines (key=value) on stdout, also appended to $WORK/results.txt.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+B=$(cd "${1:-$src/build/default}" && pwd)
+ROOTGOVD=$B/daemon/rootgovd
+DRIVER=$B/bench/e2e_bench
+SIZES=${SIZES-1500 100000 1000000}
+LAT_COUNT=${LAT_COUNT:-200}
+LOAD_SIZES=${LOAD_SIZES-1500}
+CLIENTS=${CLIENTS:-16}
+LOAD_SECONDS=${LOAD_SECONDS:-20}
+LOAD_MAX=${LOAD_MAX:-20000}
+ROUNDS=${ROUNDS:-2}
+KNOT=${KNOT:-1}
+KNOT_SIZES=${KNOT_SIZES-1500}
+KNOT_ALGS=${KNOT_ALGS-rsasha256 ecdsap256sha256}
+KNOT_UPDATES=${KNOT_UPDATES:-100}
+WORK=${WORK:-/tmp/rootgov-bench-e2e}
+
+for f in "$ROOTGOVD" "$DRIVER"; do [ -x "$f" ] || { echo "missing $f (build it first)" >&2; exit 2; }; done
+for tool in curl python3 knotd knotc knsupdate kdig timeout; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (scripts/install-deps.sh)" >&2; exit 2; }
+done
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+RESULTS=$WORK/results.txt
+: > "$RESULTS"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+load() { awk '{print $1","$2","$3}' /proc/loadavg; }
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+result() { echo "RESULT $*" | tee -a "$RESULTS"; }
+now() { date +%s.%N; }
+
+# TLD labels the driver changes: the first $2 TLDs of a synthetic zone of $1 TLDs.
+tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) printf "t%07x\n", i }'; }
+
+# start_daemon ZONE LABDIR STATEDIR: starts rootgovd on free ports, waits until it answers;
+# sets DPID, URL, START_S (launch to first answer), START_RSS_MB.
+start_daemon() {
+  local zone=$1 lab=$2 state=$3 pf=$3.port
+  rm -rf "$state" "$pf"
+  local t0
+  t0=$(now)
+  "$ROOTGOVD" --state "$state" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \
+    --http 127.0.0.1:0 --http-port-file "$pf" --dns "127.0.0.1:$(port)" --log-level warn \
+    >"$state.log" 2>&1 &
+  DPID=$!
+  PIDS+=("$DPID")
+  for _ in $(seq 1 6000); do  # up to 10 minutes (the 1M-TLD zone is fully signed at start)
+    if [ -s "$pf" ] && curl -fsS "http://127.0.0.1:$(cat "$pf")/v1/health" >/dev/null 2>&1; then break; fi
+    kill -0 "$DPID" 2>/dev/null || { echo "rootgovd exited:" >&2; cat "$state.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$pf" ] || { echo "rootgovd did not start in time" >&2; exit 1; }
+  START_S=$(python3 -c "print(f'{$(now) - $t0:.2f}')")
+  URL="http://127.0.0.1:$(cat "$pf")"
+  START_RSS_MB=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$DPID/status")
+}
+
+stop_daemon() {
+  kill -TERM "$DPID" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$DPID" 2>/dev/null || true
+  wait "$DPID" 2>/dev/null || true
+}
+
+# ---- rootgovd: start time and change-to-published latency, one client --------------------
+for n in $SIZES; do
+  d=$WORK/z$n
+  mkdir -p "$d"
+  GLUE=public "$here/../synth_zone.sh" "$n" > "$d/zone"
+  tld_list "$n" "$LAT_COUNT" > "$d/tlds"
+  "$DRIVER" lab "$d/lab" "$d/tlds" >/dev/null
+  l0=$(load)
+  start_daemon "$d/zone" "$d/lab" "$d/state"
+  result "phase=start tlds=$n start_s=$START_S rss_mb=$START_RSS_MB load_before=$l0 load_after=$(load)"
+  l0=$(load)
+  out=$(timeout 1200 "$DRIVER" latency "$URL" "$d/lab/keys" "$d/tlds" "$LAT_COUNT" "$DPID")
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$DPID/status")
+  echo "$out" | sed "s|^RESULT |RESULT phase=latency tlds=$n |; s|\$| load_before=$l0 load_after=$(load) rss_mb=$rss|" | tee -a "$RESULTS"
+  stop_daemon
+  rm -rf "$d/state" "$d/zone"
+done
+
+# ---- rootgovd: throughput, CLIENTS concurrent clients, default durability -----------------
+for n in $LOAD_SIZES; do
+  d=$WORK/load$n
+  mkdir -p "$d"
+  GLUE=public "$here/../synth_zone.sh" "$n" > "$d/zone"
+  tld_list "$n" 1600 > "$d/tlds"
+  "$DRIVER" lab "$d/lab" "$d/tlds" >/dev/null
+  for r in $(seq 1 "$ROUNDS"); do
+    start_daemon "$d/zone" "$d/lab" "$d/state"
+    l0=$(load)
+    out=$(timeout $((LOAD_SECONDS + 600)) "$DRIVER" load "$URL" "$d/lab/keys" "$d/tlds" "$CLIENTS" "$LOAD_SECONDS" "$LOAD_MAX" "$DPID")
+    echo "$out" | sed "s|^RESULT |RESULT phase=load tlds=$n round=$r |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
+    stop_daemon
+  done
+  rm -rf "$d/state"
+done
+
+# ---- Knot DNS: DDNS DS updates, automatic signing, CLIENTS concurrent knsupdate clients ----
+if [ "$KNOT" = 1 ]; then
+  for n in $KNOT_SIZES; do
+    for alg in $KNOT_ALGS; do
+      k=$WORK/knot-$n-$alg
+      rm -rf "$k"
+      mkdir -p "$k/run" "$k/db"
+      GLUE=public "$here/../synth_zone.sh" "$n" > "$k/root.zone"
+      kport=$(port)
+      cat > "$k/knot.conf" <<EOF
+server:
+    rundir: "$k/run"
+    listen: 127.0.0.1@$kport
+log:
+  - target: stderr
+    any: warning
+database:
+    storage: "$k/db"
+acl:
+  - id: bench
+    address: 127.0.0.1
+    action: update
+policy:
+  - id: bench
+    algorithm: $alg
+    nsec3: off
+zone:
+  - domain: .
+    file: "$k/root.zone"
+    dnssec-signing: on
+    dnssec-policy: bench
+    acl: bench
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: changes
+EOF
+      t0=$(now)
+      knotd -c "$k/knot.conf" >"$k/knotd.log" 2>&1 &
+      KPID=$!
+      PIDS+=("$KPID")
+      for _ in $(seq 1 3000); do
+        soa=$(kdig @127.0.0.1 -p "$kport" +dnssec +norec +time=1 +tries=1 . SOA 2>/dev/null || true)
+        [[ $soa == *RRSIG* ]] && break
+        kill -0 "$KPID" 2>/dev/null || { echo "knotd exited:" >&2; cat "$k/knotd.log" >&2; exit 1; }
+        sleep 0.1
+      done
+      kstart=$(python3 -c "print(f'{$(now) - $t0:.2f}')")
+      serial0=$(kdig @127.0.0.1 -p "$kport" +short . SOA | awk '{print $3}')
+      # One script per client: client c owns TLDs c, c+CLIENTS, ...; each update replaces the DS set.
+      for c in $(seq 0 $((CLIENTS - 1))); do
+        awk -v c="$c" -v clients="$CLIENTS" -v u="$KNOT_UPDATES" -v port="$kport" -v n="$n" 'BEGIN {
+          printf "server 127.0.0.1 %s\nzone .\n", port;
+          for (k = 0; k < u; k++) {
+            i = (c + k * clients) % n; t = sprintf("t%07x.", i); v = c * 100000 + k;
+            printf "update delete %s DS\nupdate add %s 86400 DS %d 13 2 %064X\nsend\n", t, t, v % 65536, v;
+          }
+        }' > "$k/client$c.txt"
+      done
+      l0=$(load)
+      c0=$(awk '{print $14 + $15}' "/proc/$KPID/stat")
+      t0=$(now)
+      cpids=()
+      for c in $(seq 0 $((CLIENTS - 1))); do
+        timeout 600 knsupdate -t 10 "$k/client$c.txt" >"$k/client$c.out" 2>&1 &
+        cpids+=($!)
+      done
+      fails=0
+      for p in "${cpids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+      t1=$(now)
+      c1=$(awk '{print $14 + $15}' "/proc/$KPID/stat")
+      serial1=$(kdig @127.0.0.1 -p "$kport" +short . SOA | awk '{print $3}')
+      total=$((CLIENTS * KNOT_UPDATES))
+      # The last update of client 0 must be served, signed.
+      last=$(( (KNOT_UPDATES - 1) * CLIENTS % n ))
+      ds=$(kdig @127.0.0.1 -p "$kport" +dnssec +norec "$(printf 't%07x.' "$last")" DS 2>/dev/null || true)
+      want=$(( (KNOT_UPDATES - 1) % 65536 ))
+      if [[ $ds != *"DS	$want 13 2"* || $ds != *RRSIG* ]]; then
+        echo "knot: the last update of client 0 is not served signed" >&2
+        echo "$ds" >&2
+        exit 1
+      fi
+      errs=$(cat "$k"/client*.out | grep -ci 'error\|fail\|refused' || true)
+      result "phase=knot tlds=$n alg=$alg clients=$CLIENTS updates=$total failed_clients=$fails error_lines=$errs" \
+        "wall_s=$(python3 -c "print(f'{$t1 - $t0:.3f}')")" \
+        "updates_per_s=$(python3 -c "print(f'{$total / ($t1 - $t0):.1f}')")" \
+        "knotd_cpu=$(python3 -c "print(f'{($c1 - $c0) / $(getconf CLK_TCK) / ($t1 - $t0):.2f}')")" \
+        "serials=$((serial1 - serial0)) start_s=$kstart load_before=$l0 load_after=$(load)"
+      knotc -c "$k/knot.conf" stop >/dev/null 2>&1 || kill "$KPID" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$KPID" 2>/dev/null || true
+      wait "$KPID" 2>/dev/null || true
+      rm -rf "$k/db" "$k/root.zone"
+    done
+  done
+fi
+echo "results in $RESULTS"

@@ -1,0 +1,443 @@
+// bench/e2e_bench.cpp - end-to-end driver for rootgovd over HTTP (bench/e2e/run.sh runs it).
+//
+//   e2e_bench lab OUTDIR TLDFILE
+//       Writes a lab (OUTDIR/actors.toml + OUTDIR/keys/<id>.key): the default actor set plus a
+//       manager for each TLD label in TLDFILE (one per line) - only the TLDs the benchmark
+//       changes, so a 1M-TLD zone does not need 1M key files.
+//   e2e_bench latency URL KEYDIR TLDFILE COUNT [DAEMON_PID]
+//       One client, sequential: COUNT changes (ds-update on the TLDs of TLDFILE in turn), each
+//       submit + every awaited ballot until the request is `published`. Prints p50/p90/p99/max
+//       of the change latency and of each kind of call.
+//   e2e_bench load URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]
+//       CLIENTS threads, each with its own keep-alive connection and its own TLDs, driving
+//       changes to `published` for SECONDS (or MAX_CHANGES in all). Prints decided changes/s,
+//       mutations/s, latencies, the client's CPU share and (with DAEMON_PID) the daemon's.
+//
+// Signed documents: submissions are signed before the clock starts (their seq is known);
+// ballots name the request id, known only after the submit, so they are signed on the fly.
+// Each actor's seq must strictly increase in the order the authority accepts the documents,
+// so ballots of an actor shared by all clients (iana, ntia, verisign) are serialized per actor
+// (a mutex held from assigning the seq until the answer arrives); a TLD manager belongs to one
+// client. Output lines starting with "RESULT" are key=value pairs for run.sh.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <rootgov/authority/actors.hpp>
+#include <rootgov/authority/json.hpp>
+#include <rootgov/authority/signed_document.hpp>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace auth = rootgov::authority;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+[[noreturn]] void die(const std::string& msg) {
+  std::cerr << "e2e_bench: " << msg << '\n';
+  std::exit(1);
+}
+
+// ---- HTTP/1.1 keep-alive client ------------------------------------------------------------
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+};
+
+class Conn {
+ public:
+  Conn(std::string host, std::string port) : m_host(std::move(host)), m_port(std::move(port)) { connect(); }
+
+  Reply call(http::verb verb, const std::string& target, const std::string& body) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        http::request<http::string_body> req{verb, target, 11};
+        req.set(http::field::host, m_host);
+        req.keep_alive(true);
+        if (verb == http::verb::post) {
+          req.set(http::field::content_type, "application/json");
+          req.body() = body;
+          req.prepare_payload();
+        }
+        http::write(m_socket, req);
+        http::response<http::string_body> res;
+        http::read(m_socket, m_buffer, res);
+        Reply r{res.result_int(), std::move(res.body())};
+        if (!res.keep_alive()) connect();
+        return r;
+      } catch (const std::exception& e) {
+        // Only a stale keep-alive connection is retried, and only for idempotent GETs.
+        if (attempt > 0 || verb != http::verb::get) die(std::string("HTTP ") + target + ": " + e.what());
+        connect();
+      }
+    }
+  }
+
+ private:
+  void connect() {
+    boost::system::error_code ignored;
+    m_socket.close(ignored);
+    m_buffer.clear();
+    asio::ip::tcp::resolver resolver(m_io);
+    asio::connect(m_socket, resolver.resolve(m_host, m_port));
+    m_socket.set_option(asio::ip::tcp::no_delay(true));
+  }
+
+  std::string m_host, m_port;
+  asio::io_context m_io;
+  asio::ip::tcp::socket m_socket{m_io};
+  beast::flat_buffer m_buffer;
+};
+
+std::pair<std::string, std::string> host_port(std::string url) {
+  if (url.starts_with("http://")) url = url.substr(7);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  auto colon = url.rfind(':');
+  if (colon == std::string::npos) die("URL needs a port: " + url);
+  return {url.substr(0, colon), url.substr(colon + 1)};
+}
+
+// ---- actors, keys, documents ---------------------------------------------------------------
+
+struct Signer {
+  Signer(auth::ActorKey k, std::uint64_t s) : key(std::move(k)), seq(s), next_presigned(s) {}
+  auth::ActorKey key;
+  std::mutex mutex;  // held by shared actors from seq assignment until the answer
+  std::uint64_t seq = 0;             // the last seq used on the fly
+  std::uint64_t next_presigned = 0;  // the last seq given to a pre-signed submission
+};
+
+// A submission signed before the clock starts. Its seq leaves room below the manager's next
+// pre-signed submission for the ballots the manager signs on the fly meanwhile.
+struct Presigned {
+  std::string wire;
+  Signer* signer = nullptr;
+  std::uint64_t seq = 0;
+};
+constexpr std::uint64_t kSeqGap = 1000;
+
+class Keyring {
+ public:
+  explicit Keyring(std::string dir) : m_dir(std::move(dir)) {}
+
+  Signer& get(const std::string& actor) {
+    std::lock_guard lock(m_mutex);
+    auto& slot = m_signers[actor];
+    if (!slot) {
+      auto key = auth::ActorKey::from_file(m_dir + "/" + actor + ".key");
+      if (!key) die("key of " + actor + ": " + key.error().message);
+      slot = std::make_unique<Signer>(std::move(*key), start_seq());
+    }
+    return *slot;
+  }
+
+ private:
+  // Above anything a previous run against the same state used.
+  static std::uint64_t start_seq() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  }
+  std::string m_dir;
+  std::mutex m_mutex;
+  std::map<std::string, std::unique_ptr<Signer>> m_signers;
+};
+
+std::string sign(auth::DocumentType type, const auth::ActorKey& key, std::uint64_t seq, auth::Json body) {
+  auth::Document doc;
+  doc.type = type;
+  doc.actor = key.actor();
+  doc.time = auth::Timestamp{
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()};
+  doc.seq = seq;
+  doc.body = std::move(body);
+  auto s = auth::SignedDocument::sign(std::move(doc), key);
+  if (!s) die("sign: " + s.error().message);
+  return s->to_wire();
+}
+
+// A DS set that differs on every change (the key tag and digest come from `n`).
+auth::Json ds_change(const std::string& tld, std::uint64_t n) {
+  char digest[65];
+  std::snprintf(digest, sizeof digest, "%016llX%016llX%016llX%016llX", static_cast<unsigned long long>(n),
+                static_cast<unsigned long long>(n * 0x9E3779B97F4A7C15ull), static_cast<unsigned long long>(~n),
+                static_cast<unsigned long long>(n ^ 0xA5A5A5A5A5A5A5A5ull));
+  auth::Json ds(auth::Json::Object{});
+  ds["key_tag"] = static_cast<std::int64_t>(n % 65536);
+  ds["algorithm"] = 13;
+  ds["digest_type"] = 2;
+  ds["digest"] = std::string(digest);
+  auth::Json body(auth::Json::Object{});
+  body["kind"] = "ds-update";
+  body["tld"] = tld;
+  body["ds"] = auth::Json(auth::Json::Array{std::move(ds)});
+  return body;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) die("cannot read " + path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+// ---- one change, submit to published -------------------------------------------------------
+
+struct Stats {
+  std::vector<double> change_ms, submit_ms, ballot_ms, final_ballot_ms;
+  std::uint64_t mutations = 0, gets = 0, failures = 0;
+  void merge(const Stats& o) {
+    for (auto [dst, src] : {std::pair{&change_ms, &o.change_ms}, {&submit_ms, &o.submit_ms},
+                            {&ballot_ms, &o.ballot_ms}, {&final_ballot_ms, &o.final_ballot_ms}})
+      dst->insert(dst->end(), src->begin(), src->end());
+    mutations += o.mutations;
+    gets += o.gets;
+    failures += o.failures;
+  }
+};
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+struct View {
+  std::string id, state;
+  std::vector<std::string> awaiting;
+};
+
+View view_of(const Reply& r, const std::string& what) {
+  if (r.status / 100 != 2) die(what + ": HTTP " + std::to_string(r.status) + ": " + r.body);
+  auto j = auth::Json::parse(r.body, auth::Json::Limits{64, 64 << 20});
+  if (!j) die(what + ": bad JSON: " + j.error().message);
+  View v;
+  if (const auto* s = j->find("id"); s && s->as_string()) v.id = *s->as_string();
+  if (const auto* s = j->find("state"); s && s->as_string()) v.state = *s->as_string();
+  if (const auto* a = j->find("awaiting"); a && a->as_array())
+    for (const auto& x : *a->as_array())
+      if (x.as_string()) v.awaiting.push_back(*x.as_string());
+  return v;
+}
+
+/// Drives one change; returns false when it ended other than `published`.
+bool drive(Conn& conn, Keyring& keys, const Presigned& submit, Stats& st) {
+  const auto t0 = Clock::now();
+  auto t = Clock::now();
+  View v = view_of(conn.call(http::verb::post, "/v1/requests", submit.wire), "submit");
+  {
+    std::lock_guard lock(submit.signer->mutex);
+    submit.signer->seq = std::max(submit.signer->seq, submit.seq);
+  }
+  st.submit_ms.push_back(ms_since(t));
+  ++st.mutations;
+  for (int step = 0; step < 64; ++step) {
+    if (v.state == "published") {
+      st.change_ms.push_back(ms_since(t0));
+      return true;
+    }
+    if (v.state == "awaiting" && !v.awaiting.empty()) {
+      const std::string actor = v.awaiting.front();
+      Signer& s = keys.get(actor);
+      const std::string target = "/v1/requests/" + v.id + "/ballots";  // ids are URL-safe but '#'
+      std::string encoded;
+      for (char c : target) encoded += c == '#' ? std::string("%23") : std::string(1, c);
+      auth::Json body(auth::Json::Object{});
+      body["request"] = v.id;
+      body["vote"] = "approve";
+      t = Clock::now();
+      {
+        std::lock_guard lock(s.mutex);
+        std::string wire = sign(auth::DocumentType::ballot, s.key, ++s.seq, std::move(body));
+        v = view_of(conn.call(http::verb::post, encoded, wire), "ballot by " + actor + " on " + v.id);
+      }
+      const double ms = ms_since(t);
+      st.ballot_ms.push_back(ms);
+      if (v.state != "awaiting") st.final_ballot_ms.push_back(ms);
+      ++st.mutations;
+      continue;
+    }
+    if (v.state == "approved" || v.state == "implemented" || v.state == "received" || v.state == "technical_check") {
+      std::string target = "/v1/requests/" + v.id;
+      std::string encoded;
+      for (char c : target) encoded += c == '#' ? std::string("%23") : std::string(1, c);
+      v = view_of(conn.call(http::verb::get, encoded, ""), "status of " + v.id);
+      ++st.gets;
+      continue;
+    }
+    std::cerr << "e2e_bench: request " << v.id << " ended " << v.state << '\n';
+    ++st.failures;
+    return false;
+  }
+  ++st.failures;
+  return false;
+}
+
+double pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+void print_dist(const std::string& name, const std::vector<double>& v) {
+  std::printf("RESULT %s_n=%zu %s_p50_ms=%.3f %s_p90_ms=%.3f %s_p99_ms=%.3f %s_max_ms=%.3f\n", name.c_str(), v.size(),
+              name.c_str(), pct(v, 50), name.c_str(), pct(v, 90), name.c_str(), pct(v, 99), name.c_str(), pct(v, 100));
+}
+
+double cpu_seconds_self() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// utime + stime of another process, from /proc/PID/stat (0 when unavailable).
+double cpu_seconds_of(long pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = s.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(s.substr(close + 2));
+  std::string f;
+  double ut = 0, stt = 0;
+  for (int i = 3; i <= 15 && (rest >> f); ++i) {
+    if (i == 14) ut = std::stod(f);
+    if (i == 15) stt = std::stod(f);
+  }
+  return (ut + stt) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+Presigned presign_submit(Keyring& keys, const std::string& tld, std::uint64_t n) {
+  Signer& s = keys.get("manager." + tld);
+  std::lock_guard lock(s.mutex);
+  s.next_presigned += kSeqGap;
+  return {sign(auth::DocumentType::submit, s.key, s.next_presigned, ds_change(tld, n)), &s, s.next_presigned};
+}
+
+int cmd_lab(int argc, char** argv) {
+  if (argc != 4) die("usage: e2e_bench lab OUTDIR TLDFILE");
+  auto tlds = read_lines(argv[3]);
+  auto r = auth::write_lab(argv[2], auth::default_actors(tlds), true);
+  if (!r) die("write_lab: " + r.error().message);
+  std::printf("lab: %zu actors in %s\n", r->all().size(), argv[2]);
+  return 0;
+}
+
+int cmd_latency(int argc, char** argv) {
+  if (argc < 6) die("usage: e2e_bench latency URL KEYDIR TLDFILE COUNT [DAEMON_PID]");
+  auto [host, port] = host_port(argv[2]);
+  Keyring keys(argv[3]);
+  auto tlds = read_lines(argv[4]);
+  const auto count = std::stoul(argv[5]);
+  const long pid = argc > 6 ? std::stol(argv[6]) : 0;
+  std::vector<Presigned> submits;
+  const auto salt = static_cast<std::uint64_t>(std::time(nullptr)) << 20;
+  for (std::size_t i = 0; i < count; ++i) submits.push_back(presign_submit(keys, tlds[i % tlds.size()], salt + i));
+  for (const auto& a : {"iana", "ntia", "verisign"}) keys.get(a);  // load keys before the clock
+  Conn conn(host, port);
+  Stats st;
+  const double c0 = cpu_seconds_self(), d0 = cpu_seconds_of(pid);
+  const auto t0 = Clock::now();
+  for (std::size_t i = 0; i < count; ++i) drive(conn, keys, submits[i], st);
+  const double wall = ms_since(t0) / 1000.0;
+  const double cc = cpu_seconds_self() - c0, dc = cpu_seconds_of(pid) - d0;
+  std::printf("RESULT changes=%zu failures=%llu wall_s=%.3f changes_per_s=%.1f client_cpu=%.2f daemon_cpu=%.2f\n",
+              st.change_ms.size(), static_cast<unsigned long long>(st.failures), wall,
+              static_cast<double>(st.change_ms.size()) / wall, cc / wall, dc / wall);
+  print_dist("change", st.change_ms);
+  print_dist("submit", st.submit_ms);
+  print_dist("ballot", st.ballot_ms);
+  print_dist("final_ballot", st.final_ballot_ms);
+  return st.failures == 0 ? 0 : 1;
+}
+
+int cmd_load(int argc, char** argv) {
+  if (argc < 8) die("usage: e2e_bench load URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
+  auto [host, port] = host_port(argv[2]);
+  Keyring keys(argv[3]);
+  auto tlds = read_lines(argv[4]);
+  const auto clients = std::stoul(argv[5]);
+  const double seconds = std::stod(argv[6]);
+  const auto max_changes = std::stoul(argv[7]);
+  const long pid = argc > 8 ? std::stol(argv[8]) : 0;
+  if (tlds.size() < clients) die("need at least one TLD per client");
+  const std::size_t per_client = (max_changes + clients - 1) / clients;
+
+  // Pre-sign every submission a client may send: client c owns TLDs c, c+clients, ...
+  std::vector<std::vector<Presigned>> submits(clients);
+  const auto salt = static_cast<std::uint64_t>(std::time(nullptr)) << 24;
+  for (std::size_t c = 0; c < clients; ++c) {
+    std::vector<std::string> mine;
+    for (std::size_t i = c; i < tlds.size(); i += clients) mine.push_back(tlds[i]);
+    for (std::size_t k = 0; k < per_client; ++k)
+      submits[c].push_back(presign_submit(keys, mine[k % mine.size()], salt + c * per_client + k));
+  }
+  for (const auto& a : {"iana", "ntia", "verisign"}) keys.get(a);
+
+  std::vector<Stats> stats(clients);
+  std::vector<std::unique_ptr<Conn>> conns;
+  for (std::size_t c = 0; c < clients; ++c) conns.push_back(std::make_unique<Conn>(host, port));
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> started{0};
+  const double c0 = cpu_seconds_self(), d0 = cpu_seconds_of(pid);
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> threads;
+  for (std::size_t c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      for (std::size_t k = 0; k < per_client && !stop.load(); ++k) {
+        if (Clock::now() >= deadline || started.fetch_add(1) >= max_changes) break;
+        drive(*conns[c], keys, submits[c][k], stats[c]);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double wall = ms_since(t0) / 1000.0;
+  const double cc = cpu_seconds_self() - c0, dc = cpu_seconds_of(pid) - d0;
+  Stats all;
+  for (const auto& s : stats) all.merge(s);
+  std::printf(
+      "RESULT clients=%zu changes=%zu failures=%llu wall_s=%.3f changes_per_s=%.1f mutations_per_s=%.1f "
+      "client_cpu=%.2f daemon_cpu=%.2f\n",
+      clients, all.change_ms.size(), static_cast<unsigned long long>(all.failures), wall,
+      static_cast<double>(all.change_ms.size()) / wall, static_cast<double>(all.mutations) / wall, cc / wall, dc / wall);
+  print_dist("change", all.change_ms);
+  print_dist("submit", all.submit_ms);
+  print_dist("ballot", all.ballot_ms);
+  print_dist("final_ballot", all.final_ballot_ms);
+  return all.failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string cmd = argc > 1 ? argv[1] : "";
+  if (cmd == "lab") return cmd_lab(argc, argv);
+  if (cmd == "latency") return cmd_latency(argc, argv);
+  if (cmd == "load") return cmd_load(argc, argv);
+  std::cerr << "usage: e2e_bench lab|latency|load ... (see the comment at the top of bench/e2e_bench.cpp)\n";
+  return 2;
+}
