@@ -20,6 +20,8 @@ struct BadFile {
   std::string problem;  ///< a part of the problem text
 };
 
+void PrintTo(const BadFile& f, std::ostream* out) { *out << f.name << " (" << f.key << ": " << f.problem << ")"; }
+
 const std::vector<BadFile>& bad_files() {
   static const std::vector<BadFile> all = {
       {"syntax", "line 14", "not valid toml"},

@@ -132,6 +132,9 @@ struct Case {
   std::string sentence;
 };
 
+// ctest prints the case as its sentence, not as a byte dump.
+void PrintTo(const Case& c, std::ostream* out) { *out << c.sentence; }
+
 std::string outcome_words(Outcome o) { return std::string(authority::to_string(o)); }
 
 std::string sentence(const Case& c) {
