@@ -1,6 +1,7 @@
 // The HTTP server in-process on 127.0.0.1 (ephemeral port), driven by a blocking Beast client.
 #include "http_server.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -86,13 +87,16 @@ class Client {
 
   void write_raw(std::string_view bytes) { asio::write(m_socket, asio::buffer(bytes)); }
 
-  /// Reads until `needle` appears in what was received (or the receive timeout/EOF).
-  std::string read_until(const std::string& needle) {
+  /// Reads until one of `needles` appears in what was received, or 5 s pass without data, or EOF.
+  std::string read_until(const std::string& needle, const std::string& other = {}) {
     std::string got;
     char buf[4096];
-    while (got.find(needle) == std::string::npos) {
+    auto found = [&] {
+      return got.find(needle) != std::string::npos || (!other.empty() && got.find(other) != std::string::npos);
+    };
+    while (!found()) {
       boost::system::error_code ec;
-      std::size_t n = m_socket.read_some(asio::buffer(buf), ec);
+      std::size_t n = read_some_timed(buf, sizeof buf, ec);
       if (ec) break;
       got.append(buf, n);
     }
@@ -103,11 +107,22 @@ class Client {
   bool closed_by_peer() {
     char c;
     boost::system::error_code ec;
-    m_socket.read_some(asio::buffer(&c, 1), ec);
+    read_some_timed(&c, 1, ec);
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
  private:
+  // SO_RCVTIMEO alone does not bound a synchronous Asio read: the timed-out recv reports
+  // EAGAIN and Asio then polls without a timeout. Poll here with the 5 s limit instead.
+  std::size_t read_some_timed(char* buf, std::size_t size, boost::system::error_code& ec) {
+    pollfd p{m_socket.native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) {
+      ec = asio::error::timed_out;
+      return 0;
+    }
+    return m_socket.read_some(asio::buffer(buf, size), ec);
+  }
+
   asio::io_context m_io;
   tcp::socket m_socket;
   beast::flat_buffer m_buffer;
@@ -373,7 +388,7 @@ TEST_F(ServerTest, SlowEventClientIsDropped) {
   for (int i = 0; i < 50 && m_hub.subscribers() < 1; ++i) std::this_thread::sleep_for(10ms);
   // Publish faster than the consumer can be woken: the queue limit is hit at once.
   for (int i = 0; i < 10; ++i) m_hub.publish("e", std::string(100, 'z'));
-  auto got = slow.read_until("event: overflow");
+  auto got = slow.read_until("event: overflow", "id: 10\n");
   bool dropped = got.find("event: overflow") != std::string::npos;
   // Either the stream was cut for overflow, or the server kept up with every event.
   if (!dropped) {
