@@ -119,6 +119,29 @@ Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const D
   return made.load();
 }
 
+// True when `set` carries exactly one RRSIG per key that signs its type, each made for its
+// current TTL with these times (the header fields and signer name; the signature itself is not
+// checked). Within one signing epoch such a set needs no new signature: every edit that
+// changes an RRset's data or TTL drops its RRSIGs (RootZone::apply, Zone::put of a new set).
+bool signatures_current(const RRset& set, std::span<const DnssecKey> keys, const KeyPlan& plan, const Times& times,
+                        const Name& origin) {
+  const auto& signers = set.type == rrtype::kDnskey ? plan.dnskey_signers : plan.data_signers;
+  if (set.rrsigs.size() != signers.size()) return false;
+  std::uint8_t labels = detail::rrsig_labels(set.owner);
+  std::string prefix;
+  for (std::size_t k : signers) {
+    prefix.clear();
+    detail::append_rrsig_header(prefix, set.type, static_cast<std::uint8_t>(keys[k].algorithm()), labels, set.ttl,
+                                times.expiration, times.inception, keys[k].key_tag());
+    prefix += origin.wire();
+    bool found = std::any_of(set.rrsigs.begin(), set.rrsigs.end(), [&](const Rdata& sig) {
+      return sig.size() > prefix.size() && sig.starts_with(prefix);
+    });
+    if (!found) return false;
+  }
+  return true;
+}
+
 // Inserts or replaces the RRset of `set.type` in `node`.
 void put_in_node(Node& node, RRset set) {
   auto it = std::lower_bound(node.rrsets.begin(), node.rrsets.end(), set.type,
@@ -150,12 +173,17 @@ Result<ApexInfo> prepare_apex(Zone& zone, std::span<const DnssecKey> keys, const
   dnskey.owner = zone.origin();
   dnskey.type = rrtype::kDnskey;
   dnskey.ttl = soa->minimum;
-  if (const RRset* existing = zone.find(zone.origin(), rrtype::kDnskey)) {
+  const RRset* existing = zone.find(zone.origin(), rrtype::kDnskey);
+  if (existing != nullptr) {
     dnskey.ttl = existing->ttl;
     if (!options.replace_dnskey) dnskey.rdatas = existing->rdatas;
   }
   for (const auto& key : keys) dnskey.rdatas.push_back(key.dnskey());
-  zone.put(std::move(dnskey));
+  std::sort(dnskey.rdatas.begin(), dnskey.rdatas.end());
+  dnskey.rdatas.erase(std::unique(dnskey.rdatas.begin(), dnskey.rdatas.end()), dnskey.rdatas.end());
+  // An unchanged DNSKEY set keeps its signatures (an incremental re-sign decides whether they
+  // are still current); anything else is replaced and signed afresh.
+  if (existing == nullptr || existing->rdatas != dnskey.rdatas) zone.put(std::move(dnskey));
 
   if (options.zonemd) {
     RRset z;
@@ -326,8 +354,16 @@ Result<SignStats> resign(Zone& zone, const std::set<Name>& changed_names, std::s
         nsec_names.insert(name);
       }
       for (auto& s : node.rrsets) {
-        s.rrsigs.clear();
-        if (s.type != rrtype::kNsec && s.type != rrtype::kZonemd && detail::is_signed_type(kind, s.type)) {
+        if (s.type == rrtype::kNsec || s.type == rrtype::kZonemd) continue;  // decided below
+        if (!detail::is_signed_type(kind, s.type)) {
+          s.rrsigs.clear();  // glue, or a delegation's NS: never signed
+          continue;
+        }
+        // Re-sign what changed; an untouched set at a revisited name (the apex NS and DNSKEY
+        // when only the SOA moved) keeps signatures that are byte for byte what a new
+        // signature with the same times would be (RSA and Ed25519 are deterministic).
+        if (s.type == rrtype::kSoa || !signatures_current(s, keys, *plan, *times, zone.origin())) {
+          s.rrsigs.clear();
           to_sign.emplace_back(name, s.type);
         }
       }
@@ -345,7 +381,7 @@ Result<SignStats> resign(Zone& zone, const std::set<Name>& changed_names, std::s
     Rdata rd = detail::make_nsec(next_in_chain(zone, name, kind), node, kind);
     const RRset* existing = node.find(rrtype::kNsec);
     if (existing != nullptr && existing->ttl == apex->nsec_ttl && existing->rdatas.size() == 1 &&
-        existing->rdatas[0] == rd && !work.contains(name) && !existing->rrsigs.empty()) {
+        existing->rdatas[0] == rd && signatures_current(*existing, keys, *plan, *times, zone.origin())) {
       continue;
     }
     RRset nsec;

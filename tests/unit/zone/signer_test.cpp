@@ -319,10 +319,48 @@ TEST_P(IncrementalTest, OneDsChangeCostsAHandfulOfSignatures) {
   edit.bump_serial();
   auto stats = resign(zone, edit.changed, keys, o);
   ASSERT_TRUE(stats);
-  // org. DS + org. NSEC + apex SOA, NS, DNSKEY, NSEC.
-  EXPECT_EQ(stats->signatures, 6u);
-  EXPECT_EQ(stats->nsec_records, 2u);
+  // org. already had a DS set, so its NSEC and the apex's NS, DNSKEY and NSEC are unchanged:
+  // only org. DS and the apex SOA get new signatures.
+  EXPECT_EQ(stats->signatures, 2u);
+  EXPECT_EQ(stats->nsec_records, 0u);
   EXPECT_TRUE(verify_zone(zone, {1700000000, 0}).empty());
+}
+
+TEST_P(IncrementalTest, AFirstDsSetAlsoRewritesTheTldsNsec) {
+  auto keys = make_keys(GetParam());
+  SignOptions o = options_at(1700000000, 2);
+  Zone zone = root_unsigned();
+  ASSERT_EQ(zone.find(N("ae."), rrtype::kDs), nullptr) << "test data: ae. must be unsigned";
+  ASSERT_TRUE(sign_zone(zone, keys, o));
+  Edit edit{zone, {}};
+  edit.put("ae.", rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
+  edit.bump_serial();
+  auto stats = resign(zone, edit.changed, keys, o);
+  ASSERT_TRUE(stats);
+  // ae. DS, ae. NSEC (DS joins its type bitmap) and the apex SOA.
+  EXPECT_EQ(stats->signatures, 3u);
+  EXPECT_EQ(stats->nsec_records, 1u);
+  EXPECT_TRUE(verify_zone(zone, {1700000000, 0}).empty());
+}
+
+TEST_P(IncrementalTest, NewTimesReSignEveryRevisitedSet) {
+  // Signatures at a revisited name are kept only when made with the current times: after the
+  // times move, the apex sets are signed again even though their data did not change.
+  auto keys = make_keys(GetParam());
+  Zone zone = root_unsigned();
+  ASSERT_TRUE(sign_zone(zone, keys, options_at(1700000000, 2)));
+  Edit edit{zone, {}};
+  edit.put("org.", rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
+  edit.bump_serial();
+  auto stats = resign(zone, edit.changed, keys, options_at(1700086400, 2));
+  ASSERT_TRUE(stats);
+  // org. DS + org. NSEC + the NSEC of org.'s predecessor (revisited for the chain) + apex SOA,
+  // NS, DNSKEY, NSEC.
+  EXPECT_EQ(stats->signatures, 7u);
+  const RRset* ns = zone.find(Name(), rrtype::kNs);
+  ASSERT_NE(ns, nullptr);
+  ASSERT_EQ(ns->rrsigs.size(), 1u);
+  EXPECT_TRUE(verify_zone(zone, {1700086400, 0}).empty());
 }
 
 TEST_P(IncrementalTest, DelegationAppearingOverAuthoritativeDataAndGoing) {

@@ -64,7 +64,11 @@ Result<SignStats> sign_zone(Zone& zone, std::span<const DnssecKey> keys, const S
 /// RootZone::apply's AppliedChange::changed_names). Re-signs the RRsets at the changed names
 /// (and at names below a changed name, whose status may flip between glue and authoritative),
 /// rewrites the NSEC records of those names and of their chain predecessors (insertions into
-/// and removals from the chain), and always re-signs the apex (SOA). Cost is proportional to
+/// and removals from the chain), and always re-signs the apex (SOA). A set at a revisited name
+/// whose RRSIGs are current (one per signing key, its TTL, these times) is kept as it is: the
+/// apex NS and DNSKEY after a DS change, an NSEC whose data did not change. Precondition for
+/// that: whatever changed an RRset's data or TTL dropped its RRSIGs (RootZone::apply and
+/// Zone::put of an unsigned set do). Cost is proportional to
 /// the change, except with options.zonemd: the ZONEMD digest covers the whole zone (one
 /// SHA-384 pass, about 1 ms per 10,000 records).
 /// Postcondition: the zone equals sign_zone of the same content with the same keys and options
