@@ -230,6 +230,12 @@ std::string ActorRegistry::to_toml() const {
 
 Result<void> ActorRegistry::add(Actor actor) {
   if (auto ok = validate_actor(actor); !ok) return ok;
+  if (auto old = m_actors.find(actor.id); old != m_actors.end()) {
+    for (const auto& r : old->second.roles) m_by_role[r].erase(actor.id);
+    for (const auto& b : old->second.bodies) m_by_body[b].erase(actor.id);
+  }
+  for (const auto& r : actor.roles) m_by_role[r].insert(actor.id);
+  for (const auto& b : actor.bodies) m_by_body[b].insert(actor.id);
   ActorId id = actor.id;
   m_actors.insert_or_assign(std::move(id), std::move(actor));
   return {};
@@ -240,21 +246,23 @@ const Actor* ActorRegistry::find(std::string_view id) const {
   return it == m_actors.end() ? nullptr : &it->second;
 }
 
-std::vector<const Actor*> ActorRegistry::with_role(std::string_view role) const {
+namespace {
+
+std::vector<const Actor*> indexed(const std::map<std::string, std::set<ActorId>, std::less<>>& index,
+                                  std::string_view key, const ActorRegistry& registry) {
   std::vector<const Actor*> out;
-  for (const auto& [id, a] : m_actors) {
-    if (a.has_role(role)) out.push_back(&a);
-  }
+  auto it = index.find(key);
+  if (it == index.end()) return out;
+  out.reserve(it->second.size());
+  for (const auto& id : it->second) out.push_back(registry.find(id));
   return out;
 }
 
-std::vector<const Actor*> ActorRegistry::in_body(std::string_view body) const {
-  std::vector<const Actor*> out;
-  for (const auto& [id, a] : m_actors) {
-    if (a.sits_on(body)) out.push_back(&a);
-  }
-  return out;
-}
+}  // namespace
+
+std::vector<const Actor*> ActorRegistry::with_role(std::string_view role) const { return indexed(m_by_role, role, *this); }
+
+std::vector<const Actor*> ActorRegistry::in_body(std::string_view body) const { return indexed(m_by_body, body, *this); }
 
 const Actor* ActorRegistry::manager_of(std::string_view tld) const {
   // Whoever lists the TLD in `manages` is its manager (a transfer moves it); "manager.<tld>"
@@ -272,8 +280,8 @@ const Actor* ActorRegistry::manager_of(std::string_view tld) const {
 }
 
 const Actor* ActorRegistry::government_of(std::string_view country) const {
-  for (const auto& [id, a] : m_actors) {
-    if (a.has_role("government") && a.country == country) return &a;
+  for (const Actor* a : with_role("government")) {
+    if (a->country == country) return a;
   }
   return nullptr;
 }

@@ -209,6 +209,16 @@ struct Authority::Impl {
   mutable std::string zone_text_cache;
   mutable bool zone_dirty = true;
   std::map<RequestId, RequestInfo> requests;
+  // The ids of requests in state `awaiting` (at rest every other state is terminal): the open
+  // count, timeouts and the real-clock tick walk these, not every request ever made.
+  std::set<RequestId> awaiting_ids;
+  void track(const RequestInfo& r) {
+    if (r.state == RequestState::awaiting) {
+      awaiting_ids.insert(r.id);
+    } else {
+      awaiting_ids.erase(r.id);
+    }
+  }
   std::map<ActorId, std::uint64_t> last_seq;
   std::map<std::string, unsigned> ids_per_day;
   Timestamp clock_now;
@@ -359,6 +369,8 @@ struct Authority::Impl {
     clock_now = state->clock;
     sign_epoch = state->sign_epoch;
     requests = std::move(state->requests);
+    awaiting_ids.clear();
+    for (const auto& [id, r] : requests) track(r);
     last_seq = std::move(state->last_seq);
     ids_per_day = std::move(state->ids_per_day);
     for (const auto& [id, actor] : opts.registry.all()) {
@@ -455,6 +467,12 @@ struct Authority::Impl {
   std::vector<Ballot> counted_ballots(const RequestInfo& r) const { return r.ballots; }
 
   Result<void> evaluate(RequestInfo& r) {
+    auto result = decide(r);
+    track(r);
+    return result;
+  }
+
+  Result<void> decide(RequestInfo& r) {
     r.decision = policy->evaluate(r.view, counted_ballots(r), clock_now, registry);
     r.updated_at = clock_now;
     switch (r.decision.outcome) {
@@ -733,6 +751,7 @@ struct Authority::Impl {
     r.log_indexes.push_back(input_index);
     if (auto e = emit(std::move(w)); !e) return std::unexpected(e.error());
     r.state = RequestState::withdrawn;
+    track(r);
     r.updated_at = clock_now;
     return Receipt{r, input_index};
   }
@@ -740,10 +759,9 @@ struct Authority::Impl {
   // Fires every timeout due at clock_now, in deadline order, then refreshes signatures.
   Result<std::size_t> fire_timeouts() {
     std::vector<std::pair<Timestamp, RequestId>> due;
-    for (auto& [id, r] : requests) {
-      if (r.state == RequestState::awaiting && r.decision.deadline && *r.decision.deadline <= clock_now) {
-        due.emplace_back(*r.decision.deadline, id);
-      }
+    for (const auto& id : awaiting_ids) {
+      const RequestInfo& r = requests.at(id);
+      if (r.decision.deadline && *r.decision.deadline <= clock_now) due.emplace_back(*r.decision.deadline, id);
     }
     std::sort(due.begin(), due.end());
     std::size_t fired = 0;
@@ -1090,8 +1108,9 @@ Result<std::size_t> Authority::tick() {
   if (m.mode != ClockMode::real) return std::size_t{0};
   Timestamp now = m.current_time();
   bool due = false;
-  for (const auto& [id, r] : m.requests) {
-    if (r.state == RequestState::awaiting && r.decision.deadline && *r.decision.deadline <= now) due = true;
+  for (const auto& id : m.awaiting_ids) {
+    const RequestInfo& r = m.requests.at(id);
+    if (r.decision.deadline && *r.decision.deadline <= now) due = true;
   }
   bool resign = now.seconds + kSignatureRefresh >= m.sign_epoch + detail::ZoneSigner::kValidity;
   if (!due && !resign) return std::size_t{0};
@@ -1138,9 +1157,7 @@ Summary Authority::summary() const {
   s.serial = m.zone->soa().serial;
   s.tlds = m.zone->tld_count();
   s.requests = m.requests.size();
-  for (const auto& [id, r] : m.requests) {
-    if (!is_terminal(r.state)) ++s.open_requests;
-  }
+  s.open_requests = m.awaiting_ids.size();
   s.log_size = m.log.size();
   s.zone_digest = m.digest.hex();
   return s;

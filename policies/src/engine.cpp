@@ -760,12 +760,22 @@ std::vector<ActorId> members_of(const BodySpec& body, const RequestView& request
     auto any_of = [](const std::vector<std::string>& wanted, auto&& pred) {
       return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), pred);
     };
-    for (const auto& [id, a] : registry.all()) {
-      if (!any_of(body.roles, [&](const std::string& v) { return a.has_role(v); })) continue;
-      if (!any_of(body.in_bodies, [&](const std::string& v) { return a.sits_on(v); })) continue;
-      if (!any_of(body.regions, [&](const std::string& v) { return a.region == v; })) continue;
-      if (!any_of(body.countries, [&](const std::string& v) { return a.country == v; })) continue;
-      out.insert(id);
+    auto consider = [&](const authority::Actor& a) {
+      if (!any_of(body.roles, [&](const std::string& v) { return a.has_role(v); })) return;
+      if (!any_of(body.in_bodies, [&](const std::string& v) { return a.sits_on(v); })) return;
+      if (!any_of(body.regions, [&](const std::string& v) { return a.region == v; })) return;
+      if (!any_of(body.countries, [&](const std::string& v) { return a.country == v; })) return;
+      out.insert(a.id);
+    };
+    // Candidates from the registry's role or body index when the body names one (every model's
+    // bodies do); only a body filtered by region or country alone scans every actor.
+    if (!body.roles.empty() || !body.in_bodies.empty()) {
+      const bool by_role = !body.roles.empty();
+      for (const auto& key : by_role ? body.roles : body.in_bodies) {
+        for (const authority::Actor* a : by_role ? registry.with_role(key) : registry.in_body(key)) consider(*a);
+      }
+    } else {
+      for (const auto& [id, a] : registry.all()) consider(a);
     }
   }
   for (const auto& id : body.actors) {

@@ -102,6 +102,35 @@ TEST(ActorRegistry, AddRefusesInvalidAndChangesNothing) {
   EXPECT_TRUE(reg.all().empty());
 }
 
+std::vector<std::string> ids(const std::vector<const Actor*>& actors) {
+  std::vector<std::string> out;
+  for (const Actor* a : actors) out.push_back(a->id);
+  return out;
+}
+
+TEST(ActorRegistry, RoleAndBodyLookupsFollowReplacedActors) {
+  auto reg = ActorRegistry::from_toml(kSample).value();
+  EXPECT_EQ(ids(reg.with_role("government")), std::vector<std::string>{"gov.br"});
+  EXPECT_EQ(ids(reg.in_body("gic")), std::vector<std::string>{"gov.br"});
+  EXPECT_EQ(reg.government_of("br")->id, "gov.br");
+  // Brazil leaves the GIC and takes a second role; a new government joins the GIC.
+  Actor br = *reg.find("gov.br");
+  br.bodies = {"gac"};
+  br.roles = {"government", "observer"};
+  ASSERT_TRUE(reg.add(br));
+  ASSERT_TRUE(reg.add(Actor{"gov.ar", "Argentina", {"government"}, {"gic"}, "latin-america", "ar", {}, ""}));
+  EXPECT_EQ(ids(reg.in_body("gic")), std::vector<std::string>{"gov.ar"});
+  EXPECT_EQ(ids(reg.in_body("gac")), std::vector<std::string>{"gov.br"});
+  EXPECT_EQ(ids(reg.with_role("government")), (std::vector<std::string>{"gov.ar", "gov.br"}));
+  EXPECT_EQ(ids(reg.with_role("observer")), std::vector<std::string>{"gov.br"});
+  EXPECT_TRUE(reg.with_role("nobody").empty());
+  EXPECT_EQ(reg.government_of("ar")->id, "gov.ar");
+  // A refused replacement leaves the lookups as they were.
+  br.country = "bra";
+  EXPECT_FALSE(reg.add(br));
+  EXPECT_EQ(ids(reg.with_role("observer")), std::vector<std::string>{"gov.br"});
+}
+
 TEST(ActorKey, SignsAndVerifies) {
   ActorKey key = ActorKey::generate("gov.br");
   std::string sig = key.sign("hello");

@@ -216,12 +216,17 @@ TEST_F(AuthorityTest, SubmissionGetsAnIdAndAwaitsTheContacts) {
 TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {
   auto a = Authority::open(options()).value();
   std::uint32_t serial = a->serial();
+  EXPECT_EQ(a->summary().open_requests, 0u);
   auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  EXPECT_EQ(a->summary().open_requests, 1u);
   ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
   EXPECT_EQ(a->find(r.request.id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+  EXPECT_EQ(a->summary().open_requests, 1u);
   auto done = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve"));
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->request.state, RequestState::published);
+  EXPECT_EQ(a->summary().open_requests, 0u);
+  EXPECT_EQ(a->summary().requests, 1u);
   EXPECT_GT(a->serial(), serial);
   const std::string& text = a->zone_text();
   EXPECT_NE(text.find("br.\t172800\tIN\tNS\tc.dns.br."), std::string::npos);
@@ -251,6 +256,7 @@ TEST_F(AuthorityTest, RejectionNeedsACommentAndEndsTheRequest) {
   auto rej = a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "reject", "not ours"));
   ASSERT_TRUE(rej);
   EXPECT_EQ(rej->request.state, RequestState::rejected);
+  EXPECT_EQ(a->summary().open_requests, 0u);
   EXPECT_EQ(a->zone_text(), before);
 }
 

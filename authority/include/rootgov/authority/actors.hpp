@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@ class ActorRegistry {
 
   const Actor* find(std::string_view id) const;
   const std::map<ActorId, Actor>& all() const { return m_actors; }
+  /// The actors with `role` / sitting on `body`, in id order (from an index: O(result)).
   std::vector<const Actor*> with_role(std::string_view role) const;
   std::vector<const Actor*> in_body(std::string_view body) const;
   /// The manager (admin and tech contact) of `tld`, conventionally "manager.<tld>".
@@ -38,6 +40,10 @@ class ActorRegistry {
 
  private:
   std::map<ActorId, Actor> m_actors;
+  // role -> actors, body -> actors; kept in step by add(). A policy evaluation asks for the
+  // members of each body it consults, so these are on every ballot's path.
+  std::map<std::string, std::set<ActorId>, std::less<>> m_by_role;
+  std::map<std::string, std::set<ActorId>, std::less<>> m_by_body;
 };
 
 /// An actor's private key (Ed25519), as written by `rootgov keygen` and `rootgov lab init`.
