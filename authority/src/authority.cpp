@@ -219,7 +219,7 @@ struct Authority::Impl {
       awaiting_ids.erase(r.id);
     }
   }
-  std::map<ActorId, std::uint64_t> last_seq;
+  ReplayGuard seqs;  // per-actor replay windows (signed_document.hpp)
   std::map<std::string, unsigned> ids_per_day;
   Timestamp clock_now;
   ClockMode mode = ClockMode::real;
@@ -309,7 +309,7 @@ struct Authority::Impl {
     }
     s.sign_epoch = sign_epoch;
     s.requests = requests;
-    s.last_seq = last_seq;
+    s.seq_windows = seqs.all();
     s.ids_per_day = ids_per_day;
     for (const auto& [id, actor] : registry.all()) {
       if (!actor.manages.empty()) s.manages[id] = actor.manages;
@@ -371,7 +371,8 @@ struct Authority::Impl {
     requests = std::move(state->requests);
     awaiting_ids.clear();
     for (const auto& [id, r] : requests) track(r);
-    last_seq = std::move(state->last_seq);
+    seqs = ReplayGuard{};
+    for (auto& [actor, window] : state->seq_windows) seqs.restore(actor, std::move(window));
     ids_per_day = std::move(state->ids_per_day);
     for (const auto& [id, actor] : opts.registry.all()) {
       auto it = state->manages.find(id);
@@ -655,7 +656,7 @@ struct Authority::Impl {
       --ids_per_day[yyyymmdd(clock_now)];
       return fail(Errc::unauthorized, allowed.error().message);
     }
-    last_seq[doc.document().actor] = doc.document().seq;
+    seqs.accept(doc.document());
     RequestInfo r;
     r.id = id;
     r.change = *change;
@@ -717,7 +718,7 @@ struct Authority::Impl {
     if (!binding && vote != Vote::comment) {
       // Advisory bodies are recorded but never decide: their approve/reject is kept as advice.
     }
-    last_seq[doc.document().actor] = doc.document().seq;
+    seqs.accept(doc.document());
     std::uint64_t input_index = log.next_index();
     Json b = entry("ballot");
     b["request"] = id;
@@ -743,7 +744,7 @@ struct Authority::Impl {
     if (r.state != RequestState::awaiting) {
       return fail(Errc::conflict, "request '" + id + "' is " + std::string(to_string(r.state)) + " and can no longer be withdrawn");
     }
-    last_seq[doc.document().actor] = doc.document().seq;
+    seqs.accept(doc.document());
     std::uint64_t input_index = log.next_index();
     Json w = entry("withdrawn");
     w["request"] = id;
@@ -814,7 +815,7 @@ struct Authority::Impl {
     if (dur->seconds <= 0 || dur->seconds > 10LL * 365 * kSecondsPerDay) {
       return fail(Errc::invalid_input, "the clock advances by a positive duration of at most 10 years");
     }
-    last_seq[doc.document().actor] = doc.document().seq;
+    seqs.accept(doc.document());
     Json c = entry("clock");
     c["document"] = doc.to_json();
     c["from"] = format_time(clock_now);
@@ -830,13 +831,7 @@ struct Authority::Impl {
       return fail(Errc::invalid_input, "expected a '" + std::string(type) + "' document, got '" +
                                            std::string(to_string(doc.document().type)) + "'");
     }
-    auto it = last_seq.find(doc.document().actor);
-    if (it != last_seq.end() && doc.document().seq <= it->second) {
-      return fail(Errc::unauthorized, "replayed or stale document: sequence " + std::to_string(doc.document().seq) + " of '" +
-                                          doc.document().actor + "' is not above the last one used (" +
-                                          std::to_string(it->second) + ")");
-    }
-    return {};
+    return seqs.check(doc.document());
   }
 
   // ---- the authority's own state ----

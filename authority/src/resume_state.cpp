@@ -197,9 +197,18 @@ std::string encode_resume_state(const ResumeState& s) {
   requests.reserve(s.requests.size());
   for (const auto& [id, r] : s.requests) requests.emplace_back(request_to(r));
   o["requests"] = std::move(requests);
-  json::object seqs;
-  for (const auto& [actor, seq] : s.last_seq) seqs[actor] = seq;
-  o["last_seq"] = std::move(seqs);
+  // "last_seq" (the floor, as written before replay windows) and "seq_window" (the accepted
+  // seqs above it); a snapshot without "seq_window" resumes with empty windows.
+  json::object floors;
+  json::object windows;
+  for (const auto& [actor, w] : s.seq_windows) {
+    floors[actor] = w.floor;
+    json::array recent;
+    for (std::uint64_t seq : w.recent) recent.emplace_back(seq);
+    windows[actor] = std::move(recent);
+  }
+  o["last_seq"] = std::move(floors);
+  o["seq_window"] = std::move(windows);
   json::object days;
   for (const auto& [day, n] : s.ids_per_day) days[day] = n;
   o["ids_per_day"] = std::move(days);
@@ -231,7 +240,21 @@ Result<ResumeState> decode_resume_state(std::string_view text) {
       RequestId id = info.id;
       if (!s.requests.emplace(std::move(id), std::move(info)).second) throw Bad{"a request appears twice"};
     }
-    for (const auto& [actor, seq] : obj(member(o, "last_seq"), "last_seq")) s.last_seq[actor] = u64(seq, "last_seq");
+    for (const auto& [actor, seq] : obj(member(o, "last_seq"), "last_seq")) {
+      s.seq_windows[actor].floor = u64(seq, "last_seq");
+    }
+    if (const json::value* windows = o.if_contains("seq_window")) {
+      for (const auto& [actor, recent] : obj(*windows, "seq_window")) {
+        ReplayGuard::Window& w = s.seq_windows[actor];
+        if (!recent.is_array()) throw Bad{"'seq_window' of '" + std::string(actor) + "' is not an array"};
+        for (const auto& seq : recent.as_array()) {
+          std::uint64_t n = u64(seq, "seq_window");
+          if (n <= w.floor) throw Bad{"'seq_window' holds a seq at or below its floor"};
+          w.recent.push_back(n);
+        }
+        if (w.recent.size() > ReplayGuard::kWindow) throw Bad{"'seq_window' holds more seqs than the window"};
+      }
+    }
     for (const auto& [day, n] : obj(member(o, "ids_per_day"), "ids_per_day")) {
       std::uint64_t count = u64(n, "ids_per_day");
       if (count > UINT32_MAX) throw Bad{"'ids_per_day' is out of range"};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <rootgov/authority/request.hpp>
+#include <rootgov/authority/signed_document.hpp>
 #include <rootgov/common/result.hpp>
 
 namespace rootgov::authority::detail {
@@ -29,7 +30,8 @@ struct ResumeState {
   Timestamp clock;
   std::int64_t sign_epoch = 0;
   std::map<RequestId, RequestInfo> requests;
-  std::map<ActorId, std::uint64_t> last_seq;
+  /// Replay windows per actor (ReplayGuard::all()).
+  std::map<ActorId, ReplayGuard::Window, std::less<>> seq_windows;
   std::map<std::string, unsigned> ids_per_day;
   /// actor -> TLDs it manages now (transfers move them); every actor that manages any.
   std::map<ActorId, std::vector<std::string>> manages;

@@ -1,6 +1,8 @@
 // signed_document.cpp - documents, their signatures and the replay guard.
 #include <rootgov/authority/signed_document.hpp>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "crypto.hpp"
@@ -174,16 +176,30 @@ Result<void> SignedDocument::verify(const ActorRegistry& registry) const {
 }
 
 Result<void> ReplayGuard::check(const Document& document) const {
-  auto last = last_seq(document.actor);
-  if (last && document.seq <= *last) {
+  auto it = m_windows.find(document.actor);
+  if (it == m_windows.end()) return {};
+  const Window& w = it->second;
+  if (std::binary_search(w.recent.begin(), w.recent.end(), document.seq)) {
+    return fail(Errc::unauthorized, fmt::format("replayed or stale document: actor '{}' seq {} was already accepted",
+                                                document.actor, document.seq));
+  }
+  if (document.seq <= w.floor) {
     return fail(Errc::unauthorized,
-                fmt::format("replayed or stale document: actor '{}' seq {} is not above the last accepted seq {}",
-                            document.actor, document.seq, *last));
+                fmt::format("replayed or stale document: actor '{}' seq {} is not above {}, the floor of its replay "
+                            "window (the last {} accepted seqs); sign it again with a seq above {}",
+                            document.actor, document.seq, w.floor, kWindow, last_seq(document.actor).value_or(0)));
   }
   return {};
 }
 
-void ReplayGuard::accept(const Document& document) { m_last[document.actor] = document.seq; }
+void ReplayGuard::accept(const Document& document) {
+  Window& w = m_windows[document.actor];
+  w.recent.insert(std::upper_bound(w.recent.begin(), w.recent.end(), document.seq), document.seq);
+  if (w.recent.size() > kWindow) {
+    w.floor = std::max(w.floor, w.recent.front());
+    w.recent.erase(w.recent.begin());
+  }
+}
 
 Result<void> ReplayGuard::check_and_accept(const Document& document) {
   if (auto ok = check(document); !ok) return ok;
@@ -192,14 +208,26 @@ Result<void> ReplayGuard::check_and_accept(const Document& document) {
 }
 
 std::optional<std::uint64_t> ReplayGuard::last_seq(std::string_view actor) const {
-  auto it = m_last.find(actor);
-  if (it == m_last.end()) return std::nullopt;
-  return it->second;
+  auto it = m_windows.find(actor);
+  if (it == m_windows.end()) return std::nullopt;
+  const Window& w = it->second;
+  return w.recent.empty() ? w.floor : std::max(w.floor, w.recent.back());
 }
 
 std::uint64_t ReplayGuard::next_seq(std::string_view actor) const {
   auto last = last_seq(actor);
   return last ? *last + 1 : 1;
+}
+
+void ReplayGuard::restore(const ActorId& actor, Window window) {
+  std::sort(window.recent.begin(), window.recent.end());
+  window.recent.erase(std::unique(window.recent.begin(), window.recent.end()), window.recent.end());
+  std::erase_if(window.recent, [&](std::uint64_t seq) { return seq <= window.floor; });
+  while (window.recent.size() > kWindow) {
+    window.floor = window.recent.front();
+    window.recent.erase(window.recent.begin());
+  }
+  m_windows[actor] = std::move(window);
 }
 
 }  // namespace rootgov::authority

@@ -117,10 +117,11 @@ void add_signer_options(CLI::App* cmd, const std::shared_ptr<Signer>& s) {
 }
 
 /// POSTs a document of `type` with `body`, signed by `signer`, and returns the JSON reply.
-/// When the CLI picks the sequence number (no --seq), two clients acting as the same actor at
-/// the same time race: the one signed later can arrive first, and the daemon then refuses the
-/// other as stale. That one is signed again with a fresh number and resent (a few times): the
-/// refused document changed nothing, so nothing is recorded twice.
+/// When the CLI picks the sequence number (no --seq), clients acting as the same actor at the
+/// same time may arrive out of order; the daemon's replay window accepts that. A document
+/// still refused as stale (two clients signing within the same microsecond, or one that fell
+/// below the window) is signed again with a fresh number and resent (a few times): the refused
+/// document changed nothing, so nothing is recorded twice.
 json::value post_signed(const Connection& conn, const std::string& target, const Signer& signer, auth::DocumentType type,
                         const auth::Json& body) {
   constexpr int kAttempts = 5;

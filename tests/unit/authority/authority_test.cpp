@@ -468,6 +468,42 @@ TEST_F(LogVerifyTest, AnUntouchedLogVerifiesFromTheStateDirectoryAndFromAnExport
   EXPECT_TRUE(exported.ok) << exported.message;
 }
 
+TEST_F(LogVerifyTest, DocumentsArrivingOutOfSeqOrderAreAcceptedOnceAndReplay) {
+  auto clock_doc = [&](std::uint64_t n) {
+    Document d;
+    d.type = DocumentType::admin;
+    d.actor = "instructor";
+    d.time = Timestamp{1132272000};
+    d.seq = n;
+    d.body["action"] = Json("clock-advance");
+    d.body["duration"] = Json("1d");
+    return SignedDocument::sign(d, keys.at("instructor")).value().to_wire();
+  };
+  {
+    auto a = Authority::open(options()).value();
+    // Signed as 10 and 11, arriving 11 first: both count (two documents in flight).
+    ASSERT_TRUE(a->advance_clock(clock_doc(11)));
+    auto ten = a->advance_clock(clock_doc(10));
+    ASSERT_TRUE(ten) << ten.error().message;
+    EXPECT_EQ(ten->seconds, 1132272000 + 2 * 86400);
+    auto replayed = a->advance_clock(clock_doc(10));
+    ASSERT_FALSE(replayed);
+    EXPECT_EQ(replayed.error().code, Errc::unauthorized);
+  }
+  // Reopened (from the shutdown snapshot), the windows are back: 10 and 11 stay used, 9 is new.
+  {
+    auto a = Authority::open(options()).value();
+    EXPECT_FALSE(a->advance_clock(clock_doc(10)));
+    EXPECT_FALSE(a->advance_clock(clock_doc(11)));
+    ASSERT_TRUE(a->advance_clock(clock_doc(9)));
+    EXPECT_EQ(a->now().seconds, 1132272000 + 3 * 86400);
+  }
+  // The offline replay accepts the same documents in the same order.
+  auto report = verify(dir);
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.documents, 3u);
+}
+
 TEST_F(LogVerifyTest, AnEditedEntryIsNamed) {
   auto lines = make_history();
   // Change the vote of the ntia ballot (entry holding "approve" by ntia) without re-signing.

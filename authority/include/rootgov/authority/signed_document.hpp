@@ -9,8 +9,11 @@
 //
 // Contract:
 // - Verification needs only the ActorRegistry: the actor's registered public key.
-// - `seq` is the actor's own counter: it MUST strictly increase per actor; a ReplayGuard refuses
-//   a document whose seq is not above the last accepted one for that actor.
+// - `seq` (at least 1) is the actor's own counter; each value may be accepted once. A
+//   ReplayGuard keeps, per actor, a window of the 64 highest seqs accepted and refuses a seq in
+//   it or at or below the window's floor (the highest seq that left it). So an actor may have up
+//   to 64 documents in flight, signed in one order and arriving in another (as IPsec's and
+//   DTLS's anti-replay windows allow), and still no document is ever accepted twice.
 // - Unknown actors, missing keys, bad signatures and replays fail with Errc::unauthorized;
 //   malformed documents with Errc::invalid_input.
 #pragma once
@@ -20,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rootgov/authority/actors.hpp>
 #include <rootgov/authority/json.hpp>
@@ -78,23 +82,42 @@ class SignedDocument {
   std::string m_signature;
 };
 
-/// Remembers the last accepted seq per actor and refuses anything not above it.
+/// Per-actor replay protection: a window of the kWindow highest accepted seqs and a floor below
+/// which every seq is refused. Accepting a seq adds it to the window; once the window holds
+/// more than kWindow seqs its smallest leaves and becomes the floor. A seq is acceptable iff it
+/// is above the floor and not in the window, so each seq is accepted at most once: it is either
+/// still in the window or at or below the floor. Deterministic in the order of acceptance, so
+/// replaying a log reproduces every decision.
 class ReplayGuard {
  public:
-  /// Errc::unauthorized when `document.seq` is not above the actor's last accepted seq.
+  static constexpr std::size_t kWindow = 64;
+
+  struct Window {
+    std::uint64_t floor = 0;             ///< every seq <= floor is refused (0: none)
+    std::vector<std::uint64_t> recent;   ///< accepted seqs above the floor, ascending, <= kWindow
+    bool operator==(const Window&) const = default;
+  };
+
+  /// Errc::unauthorized (message starting "replayed or stale document") when `document.seq` was
+  /// accepted before or is at or below the actor's floor.
   Result<void> check(const Document& document) const;
-  /// Records `document.seq` as the actor's last. Precondition: check() passed.
+  /// Records `document.seq` as accepted. Precondition: check() passed.
   void accept(const Document& document);
   /// check() then accept().
   Result<void> check_and_accept(const Document& document);
 
+  /// The highest seq accepted for `actor` (nullopt for an actor never seen).
   std::optional<std::uint64_t> last_seq(std::string_view actor) const;
-  /// The smallest seq the actor may use next (1 for an actor never seen).
+  /// The smallest seq above every one used so far (1 for an actor never seen): always acceptable.
   std::uint64_t next_seq(std::string_view actor) const;
-  const std::map<ActorId, std::uint64_t, std::less<>>& all() const { return m_last; }
+
+  /// Every actor's window, for snapshots; restore() puts one back (recent is sorted and trimmed
+  /// to kWindow, the excess raising the floor).
+  const std::map<ActorId, Window, std::less<>>& all() const { return m_windows; }
+  void restore(const ActorId& actor, Window window);
 
  private:
-  std::map<ActorId, std::uint64_t, std::less<>> m_last;
+  std::map<ActorId, Window, std::less<>> m_windows;
 };
 
 }  // namespace rootgov::authority
