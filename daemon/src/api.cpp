@@ -48,6 +48,7 @@ ApiResult<Json> UnwiredApi::summary() { return std::unexpected(unwired()); }
 
 void register_api_routes(Router& router, Api& api) {
   constexpr auto A = Exec::authority;
+  auto prepare = [&api](const Request& r) { api.prepare_mutation(r.body); };
   router.add(
       "POST", "/v1/requests",
       [&api](const Request& r) {
@@ -62,7 +63,8 @@ void register_api_routes(Router& router, Api& api) {
         }
         return res;
       },
-      A, BodyKind::json);
+      A, BodyKind::json)
+      .prepare = prepare;
   router.add(
       "GET", "/v1/requests",
       [&api](const Request& r) {
@@ -76,10 +78,12 @@ void register_api_routes(Router& router, Api& api) {
   router.add("GET", "/v1/requests/{id}", [&api](const Request& r) { return reply(api.get_request(r.param("id"))); }, A);
   router.add(
       "POST", "/v1/requests/{id}/ballots",
-      [&api](const Request& r) { return mutation_reply(api, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json);
+      [&api](const Request& r) { return mutation_reply(api, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
+      .prepare = prepare;
   router.add(
       "POST", "/v1/requests/{id}/withdraw",
-      [&api](const Request& r) { return mutation_reply(api, api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json);
+      [&api](const Request& r) { return mutation_reply(api, api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json)
+      .prepare = prepare;
   router.add(
       "GET", "/v1/zone",
       [&api](const Request&) {
@@ -134,7 +138,8 @@ void register_api_routes(Router& router, Api& api) {
   router.add("GET", "/v1/clock", [&api](const Request&) { return reply(api.clock()); }, A);
   router.add(
       "POST", "/v1/clock/advance", [&api](const Request& r) { return mutation_reply(api, api.advance_clock(r.body)); }, A,
-      BodyKind::json);
+      BodyKind::json)
+      .prepare = prepare;
   router.add("GET", "/v1/actors", [&api](const Request&) { return reply(api.actors()); }, A);
   router.add("GET", "/v1/model", [&api](const Request&) { return reply(api.model()); }, A);
   router.add("GET", "/v1/summary", [&api](const Request&) { return reply(api.summary()); }, A);

@@ -96,6 +96,12 @@ class Api {
   /// is sent (blocking; the server runs it off the authority executor). Empty: nothing, the
   /// mutation is already durable.
   virtual std::function<Result<void>()> durability_wait() { return {}; }
+
+  /// Called on the CPU pool, before a mutating method is called with the same
+  /// `signed_document`, concurrently with anything else (thread-safe): a place for work that
+  /// needs no authority state, such as checking the signature. Never fails; the mutating
+  /// method decides. Default: nothing.
+  virtual void prepare_mutation(std::string_view /*signed_document*/) {}
 };
 
 /// The stand-in until the authority is wired: every method answers 501 with a problem saying so.

@@ -211,6 +211,14 @@ void AuthorityApi::refresh_gauges() {
   m_metrics.gauge("rootgov_zone_serial", "SOA serial of the published zone").set(static_cast<double>(s.serial));
   m_metrics.gauge("rootgov_tlds", "TLDs delegated in the published zone").set(static_cast<double>(s.tlds));
   m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
+  // Where document signatures were checked: ahead on the CPU pool (prepare_mutation) or on the
+  // authority executor. Counters, brought up to the authority's running totals.
+  auto& ahead = m_metrics.counter("rootgov_signature_checks_total", "signature checks of mutating documents",
+                                  {{"where", "ahead"}});
+  ahead.inc(s.signatures_preverified - std::min(ahead.value(), s.signatures_preverified));
+  auto& inline_ = m_metrics.counter("rootgov_signature_checks_total", "signature checks of mutating documents",
+                                    {{"where", "authority"}});
+  inline_.inc(s.signatures_verified_inline - std::min(inline_.value(), s.signatures_verified_inline));
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, boost::asio::thread_pool& pool,
@@ -269,6 +277,8 @@ std::function<Result<void>()> AuthorityApi::durability_wait() {
   // Read on the authority executor right after the mutation; wait_durable is thread-safe.
   return [authority = m_authority.get(), ticket = m_authority->last_ticket()] { return authority->wait_durable(ticket); };
 }
+
+void AuthorityApi::prepare_mutation(std::string_view signed_document) { m_authority->preverify(signed_document); }
 
 ApiResult<Json> AuthorityApi::submit_request(std::string_view signed_document) {
   return receipt(m_authority->submit(signed_document), "submit");

@@ -77,6 +77,7 @@ class AuthorityApi final : public Api {
 
   /// Waits for the last mutation's journal record (the authority runs with deferred durability).
   std::function<Result<void>()> durability_wait() override;
+  void prepare_mutation(std::string_view signed_document) override;
 
   authority::Authority& authority() { return *m_authority; }
 

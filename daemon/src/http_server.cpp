@@ -197,6 +197,18 @@ struct HttpServer::Impl {
       if (auto ok = parse_json_body(request); !ok) co_return ok.error().to_response();
     }
     if (route.exec == Exec::authority) {
+      if (route.prepare) {
+        co_await asio::co_spawn(
+            runtime.cpu().get_executor(), [&route, &request]() -> awaitable<void> {
+              try {
+                route.prepare(request);
+              } catch (const std::exception& e) {
+                spdlog::warn("msg=\"prepare failed\" route={} error=\"{}\"", route.pattern, e.what());
+              }
+              co_return;
+            },
+            use_awaitable);
+      }
       Response response = co_await asio::co_spawn(
           runtime.authority(), [&route, &request]() -> awaitable<Response> { co_return invoke(route, request); },
           use_awaitable);

@@ -105,6 +105,10 @@ struct Route {
   Exec exec = Exec::io;
   BodyKind body = BodyKind::none;
   bool event_stream = false;  ///< handled by the server's SSE loop; `handler` is unused
+  /// Exec::authority routes: work the server runs on the CPU pool before the handler, to take
+  /// thread-safe work (a signature check) off the authority executor. Must be thread-safe and
+  /// must not fail: the handler still decides and reports. Empty: none.
+  std::function<void(const Request&)> prepare;
   std::vector<std::string> segments;  ///< pattern split on '/'
 };
 

@@ -171,6 +171,16 @@ run_model() {
   n=$(curl -fsS "$ROOTGOV_SERVER/v1/requests" | jq '[.requests[] | select(.state != "published")] | length')
   [ "$n" = 0 ] || fail "$MODEL: $n requests are not published"
 
+  # Every accepted document's signature was checked ahead, on the CPU pool, not by the
+  # authority executor (prepare_mutation -> Authority::preverify).
+  local metrics ahead inline
+  metrics=$(curl -fsS "$ROOTGOV_SERVER/metrics")
+  ahead=$(awk '/^rootgov_signature_checks_total\{where="ahead"\}/{print $2}' <<<"$metrics")
+  inline=$(awk '/^rootgov_signature_checks_total\{where="authority"\}/{print $2}' <<<"$metrics")
+  [ "${ahead:-0}" -ge 10 ] || fail "$MODEL: only ${ahead:-0} signatures checked ahead: $(grep signature_checks <<<"$metrics")"
+  [ "${inline:-0}" = 0 ] || fail "$MODEL: $inline signatures were checked on the authority executor"
+  pass "$MODEL: $ahead document signatures checked off the authority executor"
+
   stop_daemon || fail "$MODEL: rootgovd did not exit 0 on SIGTERM"
   expect_exit 0 "$ROOTGOV" log verify "$state"
   pass "$MODEL: log verifies ($(tail -n 1 <<<"$OUT"))"

@@ -324,6 +324,33 @@ TEST_F(AuthorityTest, ReplayedOrForgedDocumentsAreRefused) {
   }
 }
 
+TEST_F(AuthorityTest, PreverifiedDocumentsSkipOnlyTheSignatureCheck) {
+  auto a = Authority::open(options()).value();
+  std::string wire = submit_doc("manager.br", kBrNs);
+  a->preverify(wire);
+  auto r = a->submit(wire);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(a->summary().signatures_preverified, 1u);
+  EXPECT_EQ(a->summary().signatures_verified_inline, 0u);
+  // The replay rule still holds for a preverified document.
+  a->preverify(wire);
+  auto again = a->submit(wire);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("replayed"), std::string::npos) << again.error().message;
+  // Same signature, other bytes: a different document, checked and refused.
+  std::string ballot = ballot_doc("manager.br", r->request.id, "approve");
+  a->preverify(ballot);
+  std::string edited = ballot;
+  edited.replace(edited.find("approve"), 7, "reject\",\"comment\":\"x");
+  auto e = a->ballot(r->request.id, edited);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::unauthorized) << e.error().message;
+  EXPECT_GE(a->summary().signatures_verified_inline, 1u);
+  // The genuine one still counts.
+  ASSERT_TRUE(a->ballot(r->request.id, ballot));
+  EXPECT_EQ(a->find(r->request.id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+}
+
 TEST_F(AuthorityTest, SimulatedClockFiresTimeoutsAndOnlyTheInstructorMovesIt) {
   auto a = Authority::open(options()).value();
   auto r = a->submit(submit_doc("manager.br", kBrNs)).value();

@@ -77,6 +77,9 @@ struct Summary {
   std::size_t open_requests = 0;
   std::uint64_t log_size = 0;
   std::string zone_digest;
+  /// Signature checks of mutations since open: done ahead by preverify(), or on the owner thread.
+  std::uint64_t signatures_preverified = 0;
+  std::uint64_t signatures_verified_inline = 0;
 };
 
 /// Something that happened, for live watchers (the daemon's event stream).
@@ -134,6 +137,16 @@ class Authority {
   /// An administrative clock advance, signed by an actor with role "instructor" (simulated
   /// clock only). Timeouts that the new time passes fire in deadline order.
   Result<Timestamp> advance_clock(std::string_view signed_document);
+  /// Checks a signed document's signature ahead of time, on any thread (thread-safe; uses the
+  /// registry as opened, whose keys never change). When the owner thread later receives the
+  /// same bytes through submit/ballot/withdraw/advance_clock, it skips the signature check, so
+  /// the Ed25519 verification runs beside the owner instead of on it. Optional: without it
+  /// every mutation verifies on the owner thread. Failures are not reported here: the
+  /// mutation itself reports them. At most kPreverified documents wait; older ones are
+  /// forgotten (and verified again if they come).
+  void preverify(std::string_view signed_document) const;
+  static constexpr std::size_t kPreverified = 4096;
+
   /// For the real clock: fires the timeouts that are due now. Returns how many fired.
   Result<std::size_t> tick();
 
