@@ -66,15 +66,33 @@ Result<void> write_file_replacing(const std::filesystem::path& path, std::string
 Publisher::Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
                      Render render, Metrics& metrics)
     : m_file(std::move(file)), m_authority(std::move(authority)), m_pool(pool), m_render(std::move(render)),
-      m_metrics(metrics) {}
+      m_metrics(metrics), m_timer(m_authority) {}
 
 void Publisher::offer(std::uint32_t serial) {
   m_offered = serial;
-  if (!m_in_flight && m_offered != m_started) start_write();
+  schedule();
+}
+
+void Publisher::schedule() {
+  if (m_in_flight || m_timer_armed || m_offered == m_started) return;
+  const auto earliest = m_render_end + kRenderShare * m_render_cost;
+  if (std::chrono::steady_clock::now() >= earliest) {
+    start_write();
+    return;
+  }
+  m_timer_armed = true;
+  m_timer.expires_at(earliest);
+  m_timer.async_wait([this](const boost::system::error_code& ec) {
+    m_timer_armed = false;
+    if (!ec) schedule();
+  });
 }
 
 void Publisher::start_write() {
+  const auto r0 = std::chrono::steady_clock::now();
   auto version = std::make_shared<Version>(m_render());
+  m_render_end = std::chrono::steady_clock::now();
+  m_render_cost = m_render_end - r0;
   const std::uint32_t serial = version->serial;
   m_in_flight = true;
   m_started = serial;
@@ -101,7 +119,7 @@ void Publisher::start_write() {
     boost::asio::post(m_authority, [this, ok] {
       m_in_flight = false;
       if (!ok) m_started = 0;  // the next offer retries
-      if (m_offered != m_started) start_write();
+      schedule();
     });
     std::lock_guard lock(m_mutex);
     m_pool_busy = false;

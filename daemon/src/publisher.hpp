@@ -20,6 +20,7 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <rootgov/common/result.hpp>
@@ -59,6 +60,7 @@ class Publisher {
 
  private:
   void start_write();  // authority executor
+  void schedule();     // authority executor: start_write now, or when the render budget allows
 
   std::filesystem::path m_file;
   boost::asio::any_io_executor m_authority;
@@ -66,6 +68,14 @@ class Publisher {
   Render m_render;
   Metrics& m_metrics;
   // Owned by the authority executor:
+  // Rendering runs on the authority executor, so it is rationed: the next render starts no
+  // earlier than kRenderShare x the last render's duration after it ended (at most ~10% of the
+  // authority executor goes to rendering however fast changes come; versions coalesce).
+  static constexpr int kRenderShare = 9;
+  boost::asio::steady_timer m_timer;
+  bool m_timer_armed = false;
+  std::chrono::steady_clock::time_point m_render_end{};
+  std::chrono::steady_clock::duration m_render_cost{};
   bool m_in_flight = false;
   std::uint32_t m_offered = 0;
   std::uint32_t m_started = 0;
