@@ -309,14 +309,20 @@ TEST_P(IncrementalTest, IncrementalEqualsFullResign) {
   }
 }
 
+// Replaces the DS set of `tld` and moves the serial, as one ds-update does.
+Edit new_ds_set(Zone& zone, const char* tld) {
+  Edit edit{zone, {}};
+  edit.put(tld, rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
+  edit.bump_serial();
+  return edit;
+}
+
 TEST_P(IncrementalTest, OneDsChangeCostsAHandfulOfSignatures) {
   auto keys = make_keys(GetParam());
   SignOptions o = options_at(1700000000, 2);
   Zone zone = root_unsigned();
   ASSERT_TRUE(sign_zone(zone, keys, o));
-  Edit edit{zone, {}};
-  edit.put("org.", rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
-  edit.bump_serial();
+  Edit edit = new_ds_set(zone, "org.");
   auto stats = resign(zone, edit.changed, keys, o);
   ASSERT_TRUE(stats);
   // org. already had a DS set, so its NSEC and the apex's NS, DNSKEY and NSEC are unchanged:
@@ -332,9 +338,7 @@ TEST_P(IncrementalTest, AFirstDsSetAlsoRewritesTheTldsNsec) {
   Zone zone = root_unsigned();
   ASSERT_EQ(zone.find(N("ae."), rrtype::kDs), nullptr) << "test data: ae. must be unsigned";
   ASSERT_TRUE(sign_zone(zone, keys, o));
-  Edit edit{zone, {}};
-  edit.put("ae.", rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
-  edit.bump_serial();
+  Edit edit = new_ds_set(zone, "ae.");
   auto stats = resign(zone, edit.changed, keys, o);
   ASSERT_TRUE(stats);
   // ae. DS, ae. NSEC (DS joins its type bitmap) and the apex SOA.
@@ -349,9 +353,7 @@ TEST_P(IncrementalTest, NewTimesReSignEveryRevisitedSet) {
   auto keys = make_keys(GetParam());
   Zone zone = root_unsigned();
   ASSERT_TRUE(sign_zone(zone, keys, options_at(1700000000, 2)));
-  Edit edit{zone, {}};
-  edit.put("org.", rrtype::kDs, 86400, {"26974 8 2 4FEDE294C53F438A158C41D39489CD78A86BEB0D8A0AEAFF14745FA54F3A2D1F"});
-  edit.bump_serial();
+  Edit edit = new_ds_set(zone, "org.");
   auto stats = resign(zone, edit.changed, keys, options_at(1700086400, 2));
   ASSERT_TRUE(stats);
   // org. DS + org. NSEC + the NSEC of org.'s predecessor (revisited for the chain) + apex SOA,
