@@ -221,10 +221,10 @@ void AuthorityApi::refresh_gauges() {
   inline_.inc(s.signatures_verified_inline - std::min(inline_.value(), s.signatures_verified_inline));
 }
 
-void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, boost::asio::thread_pool& pool,
+void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
                          const std::filesystem::path& state_dir) {
   m_publisher = std::make_unique<Publisher>(
-      state_dir / "root.zone", authority_executor, pool,
+      state_dir / "root.zone", authority_executor, files,
       [this] {
         auth::Authority* a = m_authority.get();
         return Publisher::Version{a->zone_text(), a->serial(),

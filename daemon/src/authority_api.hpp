@@ -54,7 +54,7 @@ class AuthorityApi final : public Api {
   /// Starts background work on the daemon's executors: writing the published zone to
   /// <state_dir>/root.zone (publisher.hpp) and, with the real clock, firing due timeouts once
   /// a second. Call once, before the executors run.
-  void start(const boost::asio::any_io_executor& authority_executor, boost::asio::thread_pool& pool,
+  void start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
              const std::filesystem::path& state_dir);
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();

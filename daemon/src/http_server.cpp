@@ -214,11 +214,13 @@ struct HttpServer::Impl {
           use_awaitable);
       if (response.before_send) {
         // Group commit: the authority executor is free for the next mutation while this one's
-        // journal record is synced; concurrent waiters share one fdatasync.
+        // journal record is synced; waits run one at a time on the durability thread, and each
+        // fdatasync covers every record queued before it, so a covered waiter returns at once.
+        // Never on the CPU pool: a blocked pool thread would delay the signature checks ahead.
         auto wait = std::move(response.before_send);
         response.before_send = nullptr;
         Result<void> ok = co_await asio::co_spawn(
-            runtime.cpu().get_executor(), [&wait]() -> awaitable<Result<void>> { co_return wait(); }, use_awaitable);
+            runtime.durability(), [&wait]() -> awaitable<Result<void>> { co_return wait(); }, use_awaitable);
         if (!ok) {
           spdlog::error("msg=\"mutation not durable; answering with an error\" route={} error=\"{}\"", route.pattern,
                         ok.error().message);

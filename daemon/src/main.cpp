@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     Daemon daemon(config);
     auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
     AuthorityApi* wired = api.get();
-    wired->start(daemon.runtime().authority(), daemon.runtime().cpu(), config.state_dir);
+    wired->start(daemon.runtime().authority(), daemon.runtime().files(), config.state_dir);
     // SIGHUP: checkpoint (flush, snapshot, signed tree head), then re-read the registry and a
     // model file. The log pins both (replay must reproduce every decision), so a changed one is
     // reported and not adopted: it needs a new state directory (docs/design/daemon.md).

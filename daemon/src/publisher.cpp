@@ -63,9 +63,9 @@ Result<void> write_file_replacing(const std::filesystem::path& path, std::string
   return fsync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
-Publisher::Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
+Publisher::Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::any_io_executor files,
                      Render render, Metrics& metrics)
-    : m_file(std::move(file)), m_authority(std::move(authority)), m_pool(pool), m_render(std::move(render)),
+    : m_file(std::move(file)), m_authority(std::move(authority)), m_files(std::move(files)), m_render(std::move(render)),
       m_metrics(metrics), m_timer(m_authority) {}
 
 void Publisher::offer(std::uint32_t serial) {
@@ -99,9 +99,9 @@ void Publisher::start_write() {
   m_offered = serial;
   {
     std::lock_guard lock(m_mutex);
-    m_pool_busy = true;
+    m_write_busy = true;
   }
-  boost::asio::post(m_pool, [this, version, serial] {
+  boost::asio::post(m_files, [this, version, serial] {
     const auto t0 = std::chrono::steady_clock::now();
     Result<void> w = version->durable ? version->durable() : Result<void>{};
     if (w) w = write_file_replacing(m_file, version->text);
@@ -122,7 +122,7 @@ void Publisher::start_write() {
       schedule();
     });
     std::lock_guard lock(m_mutex);
-    m_pool_busy = false;
+    m_write_busy = false;
     m_idle.notify_all();
   });
 }
@@ -130,7 +130,7 @@ void Publisher::start_write() {
 void Publisher::finish() {
   {
     std::unique_lock lock(m_mutex);
-    m_idle.wait(lock, [this] { return !m_pool_busy; });
+    m_idle.wait(lock, [this] { return !m_write_busy; });
   }
   Version v = m_render();
   if (v.serial == m_written.load()) return;

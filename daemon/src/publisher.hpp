@@ -3,7 +3,7 @@
 // Contract (docs/design/daemon.md, "Publication"):
 // - The file always holds one whole signed version: each write goes to a temporary file in the
 //   same directory, is fsynced, renamed over root.zone, and the directory is fsynced.
-// - Writes run on the CPU pool, never on the authority thread. At most one write is in flight;
+// - Writes run on the runtime's file thread, never on the authority thread. At most one write is in flight;
 //   versions offered meanwhile are coalesced: only the newest is written next, so a burst of
 //   changes costs one render and one write per write duration, not one per change.
 // - offer() and the render callback run on the authority executor (the zone's owner).
@@ -21,7 +21,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <rootgov/common/result.hpp>
 
@@ -35,7 +34,7 @@ Result<void> write_file_replacing(const std::filesystem::path& path, std::string
 class Publisher {
  public:
   /// One version to write: the text, its serial, and a wait that returns once the journal
-  /// records that made it are on disk (run on the pool before the file is replaced, so the
+  /// records that made it are on disk (run on the file thread before the file is replaced, so the
   /// file never shows a change a crash could still take back).
   struct Version {
     std::string text;
@@ -45,7 +44,7 @@ class Publisher {
   /// `render` returns the current version; it is called on `authority`.
   using Render = std::function<Version()>;
 
-  Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::thread_pool& pool,
+  Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::any_io_executor files,
             Render render, Metrics& metrics);
 
   /// The zone changed to `serial` (authority executor). Writes it unless a write is in flight,
@@ -64,7 +63,7 @@ class Publisher {
 
   std::filesystem::path m_file;
   boost::asio::any_io_executor m_authority;
-  boost::asio::thread_pool& m_pool;
+  boost::asio::any_io_executor m_files;  ///< blocking writes run here
   Render m_render;
   Metrics& m_metrics;
   // Owned by the authority executor:
@@ -80,9 +79,9 @@ class Publisher {
   std::uint32_t m_offered = 0;
   std::uint32_t m_started = 0;
   std::atomic<std::uint32_t> m_written{0};
-  std::mutex m_mutex;               // guards m_pool_busy
+  std::mutex m_mutex;               // guards m_write_busy
   std::condition_variable m_idle;
-  bool m_pool_busy = false;
+  bool m_write_busy = false;
 };
 
 }  // namespace rootgov::daemon

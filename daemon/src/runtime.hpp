@@ -7,7 +7,12 @@
 //   authority state runs there (route handlers registered with Exec::authority are dispatched
 //   to it by the server), so the authority needs no locks and a blocking fsync never stalls
 //   network I/O.
-// - cpu(): a thread pool for CPU-bound work (DNSSEC signing fan-out).
+// - cpu(): a thread pool for CPU-bound work (signature checks ahead, DNSSEC signing fan-out).
+//   Nothing that blocks on the disk runs there, so a slow fdatasync never holds up CPU work.
+// - durability(): ONE thread that waits for journal records to reach the disk (group commit:
+//   waits run one after another, and each fdatasync covers every record queued before it
+//   started, so a waiter whose record an earlier flush covered returns at once).
+// - files(): ONE thread for other blocking file work (writing the published zone file).
 #pragma once
 
 #include <memory>
@@ -33,6 +38,10 @@ class Runtime {
   /// The authority's single-threaded executor.
   boost::asio::any_io_executor authority() { return m_authority.get_executor(); }
   boost::asio::thread_pool& cpu() { return m_cpu; }
+  /// The single thread that waits for journal durability.
+  boost::asio::any_io_executor durability() { return m_durability.get_executor(); }
+  /// The single thread for blocking file writes other than the journal's.
+  boost::asio::any_io_executor files() { return m_files.get_executor(); }
 
   /// Starts the authority thread and `io_threads - 1` extra I/O threads, then runs the io
   /// context on the calling thread until stop(). Joins everything.
@@ -45,16 +54,20 @@ class Runtime {
   unsigned io_threads() const { return m_io_threads; }
 
  private:
-  void start_authority();
+  void start_owned_threads();
 
   unsigned m_io_threads;
   boost::asio::io_context m_io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_io_work;
   boost::asio::io_context m_authority{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_authority_work;
+  boost::asio::io_context m_durability{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_durability_work;
+  boost::asio::io_context m_files{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_files_work;
   boost::asio::thread_pool m_cpu;
   std::vector<std::thread> m_threads;
-  std::thread m_authority_thread;
+  std::vector<std::thread> m_owned_threads;  ///< authority, durability, files
 };
 
 }  // namespace rootgov::daemon
