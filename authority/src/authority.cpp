@@ -224,6 +224,18 @@ struct Authority::Impl {
   zone::ZoneDigest digest;
   mutable std::string zone_text_cache;
   mutable bool zone_dirty = true;
+  // Signing is deferred to publication: names changed since the zone was last signed. Every
+  // reader of the signed zone (zone_text, sign_pending) signs them first, so N changes between
+  // two readings cost one SOA signature and one signature per changed set, not N SOA
+  // signatures; the result is byte for byte what signing after each change would give.
+  std::set<zone::Name> unsigned_names;
+  Result<void> sign_pending() {
+    if (unsigned_names.empty()) return {};
+    if (auto r = signer.resign(*zone, unsigned_names); !r) return r;
+    unsigned_names.clear();
+    zone_dirty = true;
+    return {};
+  }
   std::map<RequestId, RequestInfo> requests;
   // The ids of requests in state `awaiting` (at rest every other state is terminal): the open
   // count, timeouts and the real-clock tick walk these, not every request ever made.
@@ -637,10 +649,7 @@ struct Authority::Impl {
       digest.update(n, it->second ? &*it->second : nullptr, zone->zone().node(n));
     }
     if (full_digest) digest = zone::ZoneDigest::of(zone->zone());
-    if (!replaying) {
-      auto signed_ok = signer.resign(*zone, applied->changed_names);
-      if (!signed_ok) return std::unexpected(signed_ok.error());
-    }
+    if (!replaying) unsigned_names.insert(applied->changed_names.begin(), applied->changed_names.end());
     zone_dirty = true;
     return changed;
   }
@@ -804,6 +813,7 @@ struct Authority::Impl {
     sign_epoch = clock_now.seconds;
     if (!replaying) {
       if (auto e = signer.sign_full(*zone, sign_epoch); !e) return e;
+      unsigned_names.clear();
     }
     zone_dirty = true;
     Json o = entry("resigned");
@@ -1192,6 +1202,7 @@ Summary Authority::summary() const {
   s.signatures_verified_inline = m.signatures_verified_inline;
   s.log_size = m.log.size();
   s.zone_digest = m.digest.hex();
+  if (!m.signer.keys().empty()) s.zone_key_algorithm = std::string(zone::algorithm_mnemonic(m.signer.keys().front().algorithm()));
   return s;
 }
 
@@ -1199,7 +1210,15 @@ Timestamp Authority::now() const { return m_impl->mode == ClockMode::simulated ?
 const ActorRegistry& Authority::registry() const { return m_impl->registry; }
 const Policy& Authority::policy() const { return *m_impl->policy; }
 
+Result<void> Authority::sign_pending() { return m_impl->sign_pending(); }
+bool Authority::signing_pending() const { return !m_impl->unsigned_names.empty(); }
+
 const std::string& Authority::zone_text() const {
+  if (auto r = m_impl->sign_pending(); !r) {
+    // The keys signed the zone at open, so this means the crypto library failed; serve what
+    // there is (the changed sets unsigned) and retry at the next reading.
+    m_impl->zone_dirty = true;
+  }
   if (m_impl->zone_dirty) {
     m_impl->zone_text_cache = zone::to_text(m_impl->zone->zone());
     m_impl->zone_dirty = false;

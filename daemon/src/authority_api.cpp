@@ -15,6 +15,7 @@
 #include <rootgov/authority/json.hpp>
 #include <rootgov/authority/merkle.hpp>
 #include <rootgov/policies/registry.hpp>
+#include <rootgov/zone/dnssec_key.hpp>
 #include <rootgov/zone/embedded.hpp>
 #include <rootgov/zone/root_zone.hpp>
 #include <rootgov/zone/zone.hpp>
@@ -158,6 +159,7 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   options.policy = std::shared_ptr<const auth::Policy>(std::move(*policy));
   options.clock = config.clock == "simulated" ? auth::ClockMode::simulated : auth::ClockMode::real;
   options.sign_threads = config.cpu_threads;
+  if (config.dnssec_algorithm) options.dnssec_algorithm = *config.dnssec_algorithm;
   // Mutations return once queued; every 2xx waits for its record off the authority executor
   // (AuthorityApi::durability_wait), so concurrent requests share fdatasyncs (group commit).
   options.defer_durability = true;
@@ -165,6 +167,16 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   auto opened = auth::Authority::open(std::move(options));
   if (!opened) return std::unexpected(opened.error());
   out.authority = std::move(*opened);
+  if (config.dnssec_algorithm) {
+    const auto wanted = zone::algorithm_from_string(*config.dnssec_algorithm);
+    const std::string have = out.authority->summary().zone_key_algorithm;
+    if (wanted && have != zone::algorithm_mnemonic(*wanted)) {
+      return fail(Errc::invalid_input,
+                  fmt::format("the state '{}' signs with {} zone keys, but the config asks for dnssec.algorithm = '{}'; "
+                              "the algorithm only chooses a new state's keys: remove the key or start a new --state",
+                              state.string(), have, *config.dnssec_algorithm));
+    }
+  }
 
   if (!resumed || !fs::exists(settings_path)) {
     if (auto w = write_settings(settings_path, {config.model, config.clock}); !w) return std::unexpected(w.error());
@@ -202,6 +214,21 @@ AuthorityApi::~AuthorityApi() {
 
 void AuthorityApi::changed() {
   refresh_gauges();
+  // Signing is deferred (Authority::sign_pending): queue it behind the mutations already
+  // waiting for the authority executor, so changes that arrive together share one SOA
+  // signature, and a reading of the zone between them signs whatever is still pending.
+  if (m_authority_executor && !m_sign_posted && m_authority->signing_pending()) {
+    m_sign_posted = true;
+    boost::asio::post(*m_authority_executor, [this] {
+      m_sign_posted = false;
+      if (auto r = m_authority->sign_pending(); !r) {
+        spdlog::error("msg=\"deferred zone signing failed; retried at the next reading\" error=\"{}\"", r.error().message);
+        return;
+      }
+      m_metrics.counter("rootgov_zone_sign_batches_total", "deferred re-signs (each covers every change queued before it)")
+          .inc();
+    });
+  }
   if (m_publisher) m_publisher->offer(m_authority->serial());
 }
 
@@ -223,6 +250,7 @@ void AuthorityApi::refresh_gauges() {
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
                          const std::filesystem::path& state_dir) {
+  m_authority_executor = authority_executor;
   m_publisher = std::make_unique<Publisher>(
       state_dir / "root.zone", authority_executor, files,
       [this] {

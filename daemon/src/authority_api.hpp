@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,13 +86,15 @@ class AuthorityApi final : public Api {
   ApiResult<Json> receipt(Result<authority::Receipt> result, std::string_view what);
   void arm_ticker();
   void refresh_gauges();
-  void changed();  // after a mutation: gauges, and the zone file when the serial moved
+  void changed();  // after a mutation: gauges, deferred signing, and the zone file
 
   std::unique_ptr<authority::Authority> m_authority;
   EventHub& m_events;
   Metrics& m_metrics;
   std::unique_ptr<boost::asio::steady_timer> m_ticker;
   std::unique_ptr<Publisher> m_publisher;
+  std::optional<boost::asio::any_io_executor> m_authority_executor;  // set by start()
+  bool m_sign_posted = false;  // a sign_pending() task is queued on the authority executor
 };
 
 }  // namespace rootgov::daemon

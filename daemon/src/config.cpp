@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <toml.hpp>
 
+#include <rootgov/zone/dnssec_key.hpp>
+
 namespace rootgov::daemon {
 
 std::string Endpoint::to_string() const {
@@ -173,6 +175,16 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
           return unknown(source, "threads." + k, "io, cpu");
         }
       }
+    } else if (key == "dnssec") {
+      ROOTGOV_TRY(t, section(v, key));
+      for (const auto& [k, dv] : **t) {
+        if (k == "algorithm") {
+          ROOTGOV_TRY(a, get_string(dv, source, "dnssec.algorithm"));
+          c.dnssec_algorithm = *a;
+        } else {
+          return unknown(source, "dnssec." + k, "algorithm");
+        }
+      }
     } else if (key == "events") {
       ROOTGOV_TRY(t, section(v, key));
       for (const auto& [k, ev] : **t) {
@@ -187,7 +199,7 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
         }
       }
     } else {
-      return unknown(source, key, "state, zone, actors, model, clock, [http], [dns], [log], [threads], [events]");
+      return unknown(source, key, "state, zone, actors, model, clock, [http], [dns], [log], [threads], [dnssec], [events]");
     }
   }
   config = std::move(c);
@@ -217,6 +229,10 @@ Result<void> validate(const DaemonConfig& config) {
                             config.log_level));
   }
   if (config.model.empty()) return fail(Errc::invalid_input, "model must not be empty (e.g. us-status-quo)");
+  if (config.dnssec_algorithm && !zone::algorithm_from_string(*config.dnssec_algorithm)) {
+    return fail(Errc::invalid_input, fmt::format("dnssec.algorithm must be rsasha256, ecdsap256sha256 or ed25519; got '{}'",
+                                                 *config.dnssec_algorithm));
+  }
   return {};
 }
 
@@ -228,6 +244,8 @@ std::string example_config() {
       "[http]\nlisten = \"{}\"\nbody_limit = {}\nheader_limit = {}\nmax_connections = {}\n"
       "idle_timeout_ms = {}\nwrite_timeout_ms = {}\ndrain_timeout_ms = {}\nsse_keepalive_ms = {}\n\n"
       "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\ncpu = {}\n\n"
+      "[dnssec]\n# the zone keys' algorithm for a new state: rsasha256, ecdsap256sha256 or ed25519\n"
+      "algorithm = \"rsasha256\"\n\n"
       "[events]\nhistory = {}\nqueue_limit = {}\n",
       d.state_dir.string(), d.model, d.clock, d.http.to_string(), d.limits.body_limit, d.limits.header_limit,
       d.limits.max_connections, d.limits.idle_timeout.count(), d.limits.write_timeout.count(),

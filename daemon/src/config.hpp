@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,9 @@ struct DaemonConfig {
   std::string log_level = "info";  ///< trace|debug|info|warn|error|critical|off
   unsigned io_threads = 2;
   unsigned cpu_threads = 0;  ///< 0: one per core
+  /// [dnssec] algorithm: the zone keys' algorithm for a NEW state (rsasha256 when unset). A
+  /// resumed state keeps its keys; naming a different algorithm for it is an error.
+  std::optional<std::string> dnssec_algorithm;
   std::size_t event_history = 1024;
   std::size_t event_queue_limit = 256;
   std::filesystem::path http_port_file;  ///< when set, the bound HTTP port is written there

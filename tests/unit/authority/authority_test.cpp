@@ -235,6 +235,40 @@ TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {
   EXPECT_NE(text.find(".\t86400\tIN\tRRSIG\tSOA"), std::string::npos);
 }
 
+// Signing is deferred to the next reading of the zone: two changes made without a reading in
+// between are signed together, and the result is byte for byte the zone a full re-sign gives
+// (a reopen replays the log and signs the whole zone).
+TEST_F(AuthorityTest, DeferredSigningOfSeveralChangesEqualsAFullSign) {
+  std::string batched;
+  {
+    auto a = Authority::open(options()).value();
+    EXPECT_FALSE(a->signing_pending());
+    auto approve_all = [&](const char* change) {
+      auto submitted = a->submit(submit_doc("manager.br", change));
+      ASSERT_TRUE(submitted) << submitted.error().message;
+      auto r = *submitted;
+      ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+      auto done = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve"));
+      ASSERT_TRUE(done) << done.error().message;
+      EXPECT_EQ(done->request.state, RequestState::published);
+    };
+    approve_all(kBrNs);
+    EXPECT_TRUE(a->signing_pending()) << "an implemented change waits for the next reading to be signed";
+    approve_all(
+        R"({"kind":"ds-update","tld":"br","ds":[{"key_tag":11111,"algorithm":13,"digest_type":2,"digest":"1111111111111111111111111111111111111111111111111111111111111111"}]})");
+    EXPECT_TRUE(a->signing_pending());
+    ASSERT_TRUE(a->sign_pending());
+    EXPECT_FALSE(a->signing_pending());
+    ASSERT_TRUE(a->sign_pending()) << "nothing pending: a no-op";
+    batched = a->zone_text();
+    EXPECT_NE(batched.find("br.\t86400\tIN\tRRSIG\tDS"), std::string::npos) << batched;
+  }
+  auto reopened = Authority::open(options());
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  EXPECT_FALSE((*reopened)->signing_pending());
+  EXPECT_EQ((*reopened)->zone_text(), batched);
+}
+
 TEST_F(AuthorityTest, BallotFromActorNotAwaitedIsRefusedAndLeavesNoTrace) {
   auto a = Authority::open(options()).value();
   auto r = a->submit(submit_doc("manager.br", kBrNs)).value();

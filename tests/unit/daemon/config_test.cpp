@@ -85,11 +85,36 @@ TEST(Config, ValidatesClockAndLevel) {
   EXPECT_FALSE(validate(c));
 }
 
+TEST(Config, DnssecAlgorithmIsReadAndChecked) {
+  DaemonConfig c;
+  EXPECT_FALSE(c.dnssec_algorithm.has_value());
+  auto ok = apply_config_toml("[dnssec]\nalgorithm = \"ecdsap256sha256\"\n", "t", c);
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_TRUE(c.dnssec_algorithm.has_value());
+  EXPECT_EQ(*c.dnssec_algorithm, "ecdsap256sha256");
+  EXPECT_TRUE(validate(c));
+
+  c.dnssec_algorithm = "rsasha1";
+  auto bad = validate(c);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("dnssec.algorithm"), std::string::npos) << bad.error().message;
+
+  DaemonConfig d;
+  auto unknown = apply_config_toml("[dnssec]\nksk_bits = 4096\n", "t", d);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("dnssec.ksk_bits"), std::string::npos) << unknown.error().message;
+  auto wrong_type = apply_config_toml("[dnssec]\nalgorithm = 13\n", "t", d);
+  ASSERT_FALSE(wrong_type);
+  EXPECT_FALSE(d.dnssec_algorithm.has_value());
+}
+
 TEST(Config, ExampleConfigRoundTrips) {
   DaemonConfig c;
   auto ok = apply_config_toml(example_config(), "example", c);
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(c.http.to_string(), "127.0.0.1:8053");
+  ASSERT_TRUE(c.dnssec_algorithm.has_value());
+  EXPECT_EQ(*c.dnssec_algorithm, "rsasha256");
 }
 
 }  // namespace

@@ -77,6 +77,8 @@ struct Summary {
   std::size_t open_requests = 0;
   std::uint64_t log_size = 0;
   std::string zone_digest;
+  /// The zone keys' DNSSEC algorithm mnemonic ("RSASHA256", "ECDSAP256SHA256", "ED25519").
+  std::string zone_key_algorithm;
   /// Signature checks of mutations since open: done ahead by preverify(), or on the owner thread.
   std::uint64_t signatures_preverified = 0;
   std::uint64_t signatures_verified_inline = 0;
@@ -173,8 +175,17 @@ class Authority {
   const ActorRegistry& registry() const;
   const Policy& policy() const;
 
-  /// The published signed zone (master-file text) and its serial.
+  /// The published signed zone (master-file text) and its serial. Signs what changed since the
+  /// last reading first (see sign_pending), so the text is always fully signed.
   const std::string& zone_text() const;
+  /// Re-signs the sets changed since the zone was last signed (signing is deferred from each
+  /// change to the next reading of the signed zone, so changes that come together share one
+  /// SOA signature). The daemon calls it once the mutations queued behind a change have run.
+  /// A no-op when nothing is pending. Errors: the signer's (the zone is then left partly
+  /// unsigned until a later call succeeds).
+  Result<void> sign_pending();
+  /// Whether some changed sets are not signed yet.
+  bool signing_pending() const;
   std::uint32_t serial() const;
 
   std::uint64_t log_size() const;
