@@ -255,6 +255,13 @@ struct Authority::Impl {
   bool replaying = false;
   bool failed = false;
   std::uint64_t since_snapshot = 0;
+  // Periodic snapshots are rationed like the daemon's zone-file renders: the next one starts no
+  // earlier than kSnapshotShare x the last one's duration after it ended, so however large the
+  // state grows they take at most ~5% of the owner thread (the interval in entries grows
+  // instead, and with it the replay after a crash).
+  static constexpr int kSnapshotShare = 19;
+  std::chrono::steady_clock::time_point snapshot_end{};
+  std::chrono::steady_clock::duration snapshot_cost{};
   StartupReport startup;
 
   void notice(const std::string& message) const {
@@ -303,7 +310,8 @@ struct Authority::Impl {
       for (const auto& e : *appended) listener(e);
     }
     since_snapshot += appended->size();
-    if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every) {
+    if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every &&
+        std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
       if (auto written = write_snapshot(); !written) notice("snapshot not written: " + written.error().message);
     }
     return {};
@@ -313,6 +321,7 @@ struct Authority::Impl {
   // Flushes the journal and writes the state as of the last entry (no entry may be staged).
   Result<void> write_snapshot() {
     if (!log.persistent() || failed || log.size() == 0) return {};
+    const auto started = std::chrono::steady_clock::now();
     if (auto flushed = log.flush(); !flushed) {
       failed = true;
       return flushed;
@@ -346,6 +355,8 @@ struct Authority::Impl {
                                              Snapshot{log.journal_records(), detail::encode_resume_state(s)});
     if (!written) return written;
     since_snapshot = 0;
+    snapshot_end = std::chrono::steady_clock::now();
+    snapshot_cost = snapshot_end - started;
     return {};
   }
 

@@ -13,10 +13,11 @@
 #   LOAD_SECONDS   length of a throughput run [20]
 #   LOAD_MAX       most changes per throughput run [20000]
 #   ROUNDS         throughput rounds per size (fresh state each) [2]
+#   LOAD_ALGS      rootgovd zone-key algorithms for the throughput runs, via the config key
+#                  [dnssec] algorithm ["rsasha256 ecdsap256sha256"]; latency runs use rsasha256
 #   KNOT           1 = measure Knot too [1]
 #   KNOT_SIZES     zone sizes for Knot ["1500"]
-#   KNOT_ALGS      Knot signing algorithms ["rsasha256 ecdsap256sha256"] (rootgovd signs with
-#                  RSASHA256, its default for a new state)
+#   KNOT_ALGS      Knot signing algorithms ["rsasha256 ecdsap256sha256"]
 #   KNOT_UPDATES   DDNS updates per Knot client [100]
 #   WORK           scratch folder [/tmp/rootgov-bench-e2e]
 # Quick run: SIZES=1500 LAT_COUNT=50 LOAD_SECONDS=5 ROUNDS=1 KNOT_UPDATES=20 bench/e2e/run.sh
@@ -35,6 +36,7 @@ CLIENTS=${CLIENTS:-16}
 LOAD_SECONDS=${LOAD_SECONDS:-20}
 LOAD_MAX=${LOAD_MAX:-20000}
 ROUNDS=${ROUNDS:-2}
+LOAD_ALGS=${LOAD_ALGS-rsasha256 ecdsap256sha256}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
 KNOT_ALGS=${KNOT_ALGS-rsasha256 ecdsap256sha256}
@@ -65,14 +67,15 @@ now() { date +%s.%N; }
 # TLD labels the driver changes: the first $2 TLDs of a synthetic zone of $1 TLDs.
 tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) printf "t%07x\n", i }'; }
 
-# start_daemon ZONE LABDIR STATEDIR: starts rootgovd on free ports, waits until it answers;
-# sets DPID, URL, START_S (launch to first answer), START_RSS_MB.
+# start_daemon ZONE LABDIR STATEDIR [ALG]: starts rootgovd on free ports (zone keys of ALG, default
+# rsasha256), waits until it answers; sets DPID, URL, START_S (launch to first answer), START_RSS_MB.
 start_daemon() {
-  local zone=$1 lab=$2 state=$3 pf=$3.port
+  local zone=$1 lab=$2 state=$3 alg=${4:-rsasha256} pf=$3.port
   rm -rf "$state" "$pf"
+  printf '[dnssec]\nalgorithm = "%s"\n' "$alg" > "$state.toml"
   local t0
   t0=$(now)
-  "$ROOTGOVD" --state "$state" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \
+  "$ROOTGOVD" --state "$state" --config "$state.toml" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \
     --http 127.0.0.1:0 --http-port-file "$pf" --dns "127.0.0.1:$(port)" --log-level warn \
     >"$state.log" 2>&1 &
   DPID=$!
@@ -121,11 +124,13 @@ for n in $LOAD_SIZES; do
   tld_list "$n" 1600 > "$d/tlds"
   "$DRIVER" lab "$d/lab" "$d/tlds" >/dev/null
   for r in $(seq 1 "$ROUNDS"); do
-    start_daemon "$d/zone" "$d/lab" "$d/state"
-    l0=$(load)
-    out=$(timeout $((LOAD_SECONDS + 600)) "$DRIVER" load "$URL" "$d/lab/keys" "$d/tlds" "$CLIENTS" "$LOAD_SECONDS" "$LOAD_MAX" "$DPID")
-    echo "$out" | sed "s|^RESULT |RESULT phase=load tlds=$n round=$r |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
-    stop_daemon
+    for alg in $LOAD_ALGS; do  # interleaved: each round runs every algorithm
+      start_daemon "$d/zone" "$d/lab" "$d/state" "$alg"
+      l0=$(load)
+      out=$(timeout $((LOAD_SECONDS + 600)) "$DRIVER" load "$URL" "$d/lab/keys" "$d/tlds" "$CLIENTS" "$LOAD_SECONDS" "$LOAD_MAX" "$DPID")
+      echo "$out" | sed "s|^RESULT |RESULT phase=load tlds=$n alg=$alg round=$r |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
+      stop_daemon
+    done
   done
   rm -rf "$d/state"
 done

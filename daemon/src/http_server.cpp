@@ -197,6 +197,15 @@ struct HttpServer::Impl {
       if (auto ok = parse_json_body(request); !ok) co_return ok.error().to_response();
     }
     if (route.exec == Exec::authority) {
+      // Where a request's time goes (queue + work at each executor), for profiling under load.
+      auto stage_done = [this, t = Clock::now()](const char* stage) mutable {
+        const auto now = Clock::now();
+        metrics
+            .histogram("rootgov_http_stage_seconds", "time a request spent at each stage, queueing included",
+                       default_latency_buckets(), {{"stage", stage}})
+            .observe(std::chrono::duration<double>(now - t).count());
+        t = now;
+      };
       if (route.prepare) {
         co_await asio::co_spawn(
             runtime.cpu().get_executor(), [&route, &request]() -> awaitable<void> {
@@ -208,10 +217,12 @@ struct HttpServer::Impl {
               co_return;
             },
             use_awaitable);
+        stage_done("prepare");
       }
       Response response = co_await asio::co_spawn(
           runtime.authority(), [&route, &request]() -> awaitable<Response> { co_return invoke(route, request); },
           use_awaitable);
+      stage_done("authority");
       if (response.before_send) {
         // Group commit: the authority executor is free for the next mutation while this one's
         // journal record is synced; waits run one at a time on the durability thread, and each
@@ -221,6 +232,7 @@ struct HttpServer::Impl {
         response.before_send = nullptr;
         Result<void> ok = co_await asio::co_spawn(
             runtime.durability(), [&wait]() -> awaitable<Result<void>> { co_return wait(); }, use_awaitable);
+        stage_done("durable");
         if (!ok) {
           spdlog::error("msg=\"mutation not durable; answering with an error\" route={} error=\"{}\"", route.pattern,
                         ok.error().message);

@@ -68,9 +68,9 @@ class Publisher {
   Metrics& m_metrics;
   // Owned by the authority executor:
   // Rendering runs on the authority executor, so it is rationed: the next render starts no
-  // earlier than kRenderShare x the last render's duration after it ended (at most ~10% of the
+  // earlier than kRenderShare x the last render's duration after it ended (at most ~5% of the
   // authority executor goes to rendering however fast changes come; versions coalesce).
-  static constexpr int kRenderShare = 9;
+  static constexpr int kRenderShare = 19;
   boost::asio::steady_timer m_timer;
   bool m_timer_armed = false;
   std::chrono::steady_clock::time_point m_render_end{};

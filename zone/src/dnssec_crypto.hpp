@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -98,5 +99,27 @@ struct DnssecKey::Impl {
   Rdata dnskey;
   detail::PkeyPtr pkey;
   std::unique_ptr<detail::Ed25519Raw> ed25519;  // Ed25519 keys only
+  // A signing context over the shared key object, kept between calls: setting one up (digest
+  // fetch, key context, sign init) cost as much as an ECDSA signature, and an incremental
+  // re-sign makes a couple of signatures per call. One user at a time (see SharedSignContext).
+  mutable std::mutex shared_context_mutex;
+  mutable std::unique_ptr<detail::SignContext> shared_context;
 };
+
+namespace detail {
+/// Borrows the key's kept context when no other thread holds it, or makes a private one for
+/// the duration otherwise; either way `get()` signs with `key` and is this thread's alone.
+class SharedSignContext {
+ public:
+  explicit SharedSignContext(const DnssecKey& key);
+  SharedSignContext(const SharedSignContext&) = delete;
+  SharedSignContext& operator=(const SharedSignContext&) = delete;
+  SignContext& get() { return m_own ? *m_own : *m_borrowed; }
+
+ private:
+  std::unique_lock<std::mutex> m_lock;
+  SignContext* m_borrowed = nullptr;
+  std::unique_ptr<SignContext> m_own;
+};
+}  // namespace detail
 }  // namespace rootgov::zone

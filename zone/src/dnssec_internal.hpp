@@ -172,7 +172,10 @@ inline void parallel_chunks(std::size_t n, unsigned threads, std::size_t chunk,
 }
 
 inline unsigned thread_count(unsigned requested) {
-  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  if (requested != 0) return requested;
+  // hardware_concurrency() reads sysfs on every call: once is enough.
+  static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return cores;
 }
 
 }  // namespace rootgov::zone::detail

@@ -444,6 +444,16 @@ SignContext::SignContext(const DnssecKey& key, bool private_copy) : m_algorithm(
 
 SignContext::~SignContext() { EVP_MD_free(m_sha256); }
 
+SharedSignContext::SharedSignContext(const DnssecKey& key) : m_lock(key.impl().shared_context_mutex, std::try_to_lock) {
+  if (!m_lock.owns_lock()) {
+    m_own = std::make_unique<SignContext>(key, /*private_copy=*/false);
+    return;
+  }
+  auto& kept = key.impl().shared_context;
+  if (!kept) kept = std::make_unique<SignContext>(key, /*private_copy=*/false);
+  m_borrowed = kept.get();
+}
+
 bool SignContext::hash(std::string_view data, unsigned char* md) {
   unsigned int len = 0;
   return m_sha256 != nullptr && m_hash && EVP_DigestInit_ex(m_hash.get(), m_sha256, nullptr) == 1 &&

@@ -77,17 +77,30 @@ Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const D
                               const Times& times, const Name& origin, unsigned threads) {
   threads = detail::thread_count(threads);
   if (sets.size() < 64) threads = 1;
-  std::vector<std::vector<std::unique_ptr<detail::SignContext>>> contexts(threads);
+  struct WorkerContexts {
+    std::vector<std::unique_ptr<detail::SignContext>> own;           // several threads
+    std::vector<std::unique_ptr<detail::SharedSignContext>> shared;  // one thread
+    std::vector<detail::SignContext*> use;                           // per key
+  };
+  std::vector<WorkerContexts> contexts(threads);
   std::atomic<bool> failed{false};
   std::atomic<std::size_t> made{0};
   detail::parallel_chunks(sets.size(), threads, 32, [&](unsigned worker, std::size_t begin, std::size_t end) {
-    auto& ctx = contexts[worker];
-    if (ctx.empty()) {
-      ctx.resize(keys.size());
-      // One thread (few RRsets, e.g. an incremental re-sign): sign with the keys' own objects,
-      // whose RSA blinding then survives from one call to the next.
-      for (std::size_t i = 0; i < keys.size(); ++i) ctx[i] = std::make_unique<detail::SignContext>(keys[i], threads > 1);
+    auto& wc = contexts[worker];
+    if (wc.use.empty()) {
+      for (const auto& key : keys) {
+        if (threads > 1) {
+          wc.own.push_back(std::make_unique<detail::SignContext>(key, /*private_copy=*/true));
+          wc.use.push_back(wc.own.back().get());
+        } else {
+          // One thread (few RRsets, e.g. an incremental re-sign): the key's kept context over
+          // its own object, whose setup and RSA blinding then survive from one call to the next.
+          wc.shared.push_back(std::make_unique<detail::SharedSignContext>(key));
+          wc.use.push_back(&wc.shared.back()->get());
+        }
+      }
     }
+    auto& ctx = wc.use;
     std::string data;
     std::size_t local = 0;
     for (std::size_t i = begin; i < end; ++i) {
