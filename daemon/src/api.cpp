@@ -14,8 +14,14 @@ Response reply(ApiResult<Json> result, unsigned status = 200) {
   return Response::json(*result, status);
 }
 
+Response reply(ApiResult<RequestJson> result, unsigned status = 200) {
+  if (!result) return result.error().to_response();
+  return Response::text(std::move(result->text), "application/json", status);
+}
+
 // A mutation's reply: sent only once the mutation is durable (Api::durability_wait).
-Response mutation_reply(Api& api, ApiResult<Json> result) {
+template <typename Body>
+Response mutation_reply(Api& api, ApiResult<Body> result) {
   const bool ok = result.has_value();
   Response res = reply(std::move(result));
   if (ok) res.before_send = api.durability_wait();
@@ -30,11 +36,11 @@ Problem unwired() {
 
 }  // namespace
 
-ApiResult<Json> UnwiredApi::submit_request(std::string_view) { return std::unexpected(unwired()); }
-ApiResult<Json> UnwiredApi::get_request(std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::submit_request(std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::get_request(std::string_view) { return std::unexpected(unwired()); }
 ApiResult<Json> UnwiredApi::list_requests(const RequestFilter&) { return std::unexpected(unwired()); }
-ApiResult<Json> UnwiredApi::post_ballot(std::string_view, std::string_view) { return std::unexpected(unwired()); }
-ApiResult<Json> UnwiredApi::withdraw_request(std::string_view, std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::post_ballot(std::string_view, std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::withdraw_request(std::string_view, std::string_view) { return std::unexpected(unwired()); }
 ApiResult<ZoneText> UnwiredApi::zone() { return std::unexpected(unwired()); }
 ApiResult<LogPage> UnwiredApi::log_entries(std::uint64_t, std::uint64_t) { return std::unexpected(unwired()); }
 ApiResult<Json> UnwiredApi::tree_head() { return std::unexpected(unwired()); }
@@ -54,13 +60,10 @@ void register_api_routes(Router& router, Api& api) {
       [&api](const Request& r) {
         auto result = api.submit_request(r.body);
         if (!result) return result.error().to_response();
-        Response res = Response::json(*result, 201);
+        const std::string location = "/v1/requests/" + result->id;
+        Response res = reply(std::move(result), 201);
         res.before_send = api.durability_wait();
-        if (const auto* o = result->if_object()) {
-          if (const auto* id = o->if_contains("id"); id != nullptr && id->is_string()) {
-            res.headers.emplace_back("Location", "/v1/requests/" + std::string(id->as_string()));
-          }
-        }
+        res.headers.emplace_back("Location", location);
         return res;
       },
       A, BodyKind::json)

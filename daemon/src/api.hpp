@@ -66,15 +66,23 @@ struct LogPage {
 
 using Json = boost::json::value;
 
+/// One request as a JSON object in text form (GET /v1/requests/{id}, and the answer to a
+/// mutation), sent as it is: the authority renders it once, with no parse and re-serialize on
+/// the way out. `id` is the request's id (for the Location header of a submission).
+struct RequestJson {
+  std::string text;
+  std::string id;
+};
+
 class Api {
  public:
   virtual ~Api() = default;
 
-  virtual ApiResult<Json> submit_request(std::string_view signed_document) = 0;
-  virtual ApiResult<Json> get_request(std::string_view id) = 0;
+  virtual ApiResult<RequestJson> submit_request(std::string_view signed_document) = 0;
+  virtual ApiResult<RequestJson> get_request(std::string_view id) = 0;
   virtual ApiResult<Json> list_requests(const RequestFilter& filter) = 0;
-  virtual ApiResult<Json> post_ballot(std::string_view id, std::string_view signed_document) = 0;
-  virtual ApiResult<Json> withdraw_request(std::string_view id, std::string_view signed_document) = 0;
+  virtual ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) = 0;
+  virtual ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) = 0;
 
   virtual ApiResult<ZoneText> zone() = 0;
 
@@ -108,11 +116,11 @@ class Api {
 /// Derive from it to wire the endpoints one at a time.
 class UnwiredApi : public Api {
  public:
-  ApiResult<Json> submit_request(std::string_view) override;
-  ApiResult<Json> get_request(std::string_view) override;
+  ApiResult<RequestJson> submit_request(std::string_view) override;
+  ApiResult<RequestJson> get_request(std::string_view) override;
   ApiResult<Json> list_requests(const RequestFilter&) override;
-  ApiResult<Json> post_ballot(std::string_view, std::string_view) override;
-  ApiResult<Json> withdraw_request(std::string_view, std::string_view) override;
+  ApiResult<RequestJson> post_ballot(std::string_view, std::string_view) override;
+  ApiResult<RequestJson> withdraw_request(std::string_view, std::string_view) override;
   ApiResult<ZoneText> zone() override;
   ApiResult<LogPage> log_entries(std::uint64_t, std::uint64_t) override;
   ApiResult<Json> tree_head() override;

@@ -290,14 +290,19 @@ Result<void> AuthorityApi::checkpoint() {
   return r;
 }
 
-ApiResult<Json> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
+ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
   if (!result) {
     m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", std::string(what)}}).inc();
     return std::unexpected(problem(result.error()));
   }
   changed();
-  Json body = parse_json(auth::request_info_to_json(result->request));
-  body.as_object()["log_index"] = result->log_index;
+  // request_info_to_json writes one JSON object; log_index goes in before its closing brace.
+  RequestJson body{auth::request_info_to_json(result->request), result->request.id};
+  if (body.text.empty() || body.text.back() != '}') {
+    return std::unexpected(Problem::make(500, "internal", "internal error", "the request could not be rendered"));
+  }
+  body.text.pop_back();
+  body.text += fmt::format(",\"log_index\":{}}}", result->log_index);
   return body;
 }
 
@@ -308,17 +313,17 @@ std::function<Result<void>()> AuthorityApi::durability_wait() {
 
 void AuthorityApi::prepare_mutation(std::string_view signed_document) { m_authority->preverify(signed_document); }
 
-ApiResult<Json> AuthorityApi::submit_request(std::string_view signed_document) {
+ApiResult<RequestJson> AuthorityApi::submit_request(std::string_view signed_document) {
   return receipt(m_authority->submit(signed_document), "submit");
 }
 
-ApiResult<Json> AuthorityApi::get_request(std::string_view id) {
+ApiResult<RequestJson> AuthorityApi::get_request(std::string_view id) {
   const auto* info = m_authority->find(std::string(id));
   if (info == nullptr) {
     return std::unexpected(Problem::make(404, "not-found", "not found",
                                          fmt::format("no request '{}' (GET /v1/requests lists them)", id)));
   }
-  return parse_json(auth::request_info_to_json(*info));
+  return RequestJson{auth::request_info_to_json(*info), info->id};
 }
 
 ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
@@ -344,11 +349,11 @@ ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
   return Json(boost::json::object{{"requests", std::move(items)}, {"count", n}});
 }
 
-ApiResult<Json> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document) {
+ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document) {
   return receipt(m_authority->ballot(std::string(id), signed_document), "ballot");
 }
 
-ApiResult<Json> AuthorityApi::withdraw_request(std::string_view id, std::string_view signed_document) {
+ApiResult<RequestJson> AuthorityApi::withdraw_request(std::string_view id, std::string_view signed_document) {
   return receipt(m_authority->withdraw(std::string(id), signed_document), "withdraw");
 }
 

@@ -60,11 +60,11 @@ class AuthorityApi final : public Api {
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();
 
-  ApiResult<Json> submit_request(std::string_view signed_document) override;
-  ApiResult<Json> get_request(std::string_view id) override;
+  ApiResult<RequestJson> submit_request(std::string_view signed_document) override;
+  ApiResult<RequestJson> get_request(std::string_view id) override;
   ApiResult<Json> list_requests(const RequestFilter& filter) override;
-  ApiResult<Json> post_ballot(std::string_view id, std::string_view signed_document) override;
-  ApiResult<Json> withdraw_request(std::string_view id, std::string_view signed_document) override;
+  ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) override;
+  ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) override;
   ApiResult<ZoneText> zone() override;
   ApiResult<LogPage> log_entries(std::uint64_t from, std::uint64_t max) override;
   ApiResult<Json> tree_head() override;
@@ -83,7 +83,7 @@ class AuthorityApi final : public Api {
   authority::Authority& authority() { return *m_authority; }
 
  private:
-  ApiResult<Json> receipt(Result<authority::Receipt> result, std::string_view what);
+  ApiResult<RequestJson> receipt(Result<authority::Receipt> result, std::string_view what);
   void arm_ticker();
   void refresh_gauges();
   void changed();  // after a mutation: gauges, deferred signing, and the zone file

@@ -146,11 +146,11 @@ struct ProbeApi : UnwiredApi {
     inside.fetch_sub(1);
     return Json(boost::json::object{{"model", "us-status-quo"}});
   }
-  ApiResult<Json> submit_request(std::string_view body) override {
+  ApiResult<RequestJson> submit_request(std::string_view body) override {
     last_body = std::string(body);
-    return Json(boost::json::object{{"id", "ROOT-MGMT#20051118001"}});
+    return RequestJson{R"({"id":"ROOT-MGMT#20051118001"})", "ROOT-MGMT#20051118001"};
   }
-  ApiResult<Json> get_request(std::string_view id) override {
+  ApiResult<RequestJson> get_request(std::string_view id) override {
     return std::unexpected(problem_from(Error{Errc::not_found, "no request '" + std::string(id) + "'"}));
   }
 };
