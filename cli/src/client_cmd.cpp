@@ -297,7 +297,9 @@ void register_submit(CLI::App& app) {
   cmd->add_option("--soa-expire", args->soa_expire, "root-update soa-timers: expire seconds");
   cmd->add_option("--soa-minimum", args->soa_minimum, "root-update soa-timers: minimum (negative TTL) seconds");
   cmd->add_option("--note", args->note, "free text for the reviewers");
-  cmd->add_flag("--json", args->json, "print {\"id\": ...} as JSON");
+  cmd->add_flag("--json", args->json,
+                "print the daemon's answer as JSON: the request as `status ID --json` shows it, plus log_index "
+                "(the audit-log entry that records the submission)");
   add_connection_options(cmd, conn);
   cmd->callback([args, signer, conn] {
     auto change = build_change(*args);
@@ -305,7 +307,7 @@ void register_submit(CLI::App& app) {
                              to_auth_json(auth::change_request_to_json(change)));
     const auto* id = reply.is_object() ? reply.as_object().if_contains("id") : nullptr;
     if (args->json) {
-      std::cout << json::serialize(json::object{{"id", id != nullptr ? *id : json::value(nullptr)}}) << '\n';
+      std::cout << json::serialize(reply) << '\n';
     } else {
       std::cout << str(id) << '\n';
     }

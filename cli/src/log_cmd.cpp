@@ -230,13 +230,18 @@ void register_show(CLI::App& log) {
   auto* cmd = log.add_subcommand("show", "print an audit log: one line per entry, or who decided each request");
   add_source_options(cmd, src);
   cmd->add_option("--request", a->request, "only the entries about this request");
-  cmd->add_option("--from", a->from, "the first entry to print");
-  cmd->add_option("--max", a->max, "at most this many entries (0: all)");
+  auto* from = cmd->add_option("--from", a->from, "the first entry to print");
+  auto* max = cmd->add_option("--max", a->max, "at most this many entries (0: all)");
   cmd->add_flag("--decisions", a->decisions, "one line per request: outcome, stage, who approved, serial");
   cmd->add_flag("--json", a->json, "JSON output (--decisions: an array of requests)");
-  cmd->add_flag("--raw", a->raw, "the entries exactly as logged, one per line (a file `log verify` accepts)");
-  cmd->callback([a, src] {
+  cmd->add_flag("--raw", a->raw, "the whole log exactly as logged, one entry per line (a file `log verify` accepts)");
+  cmd->callback([a, src, from, max] {
     require_one_source(*src);
+    if ((a->raw || a->decisions) && (from->count() > 0 || max->count() > 0)) {
+      throw ExitError(kExitUsage, std::string(a->raw ? "--raw" : "--decisions") +
+                                      " reads the whole log, so it takes no --from or --max; drop them, or use "
+                                      "--json for a range of entries");
+    }
     const bool whole = a->decisions || a->raw;  // a decision table needs every entry
     std::vector<Entry> entries = src->remote() ? read_remote(src->server, whole ? 0 : a->from, whole ? 0 : a->max)
                                                : read_local(src->path);

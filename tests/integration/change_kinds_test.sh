@@ -21,11 +21,19 @@ fetch() {
   [ -n "$SERIAL" ] || fail "no SOA serial in the zone after $1"
 }
 
-# submit_as ACTOR ARGS... : submits as ACTOR of the current lab; sets ID.
+# submit_as ACTOR ARGS... : submits as ACTOR of the current lab; sets ID. The answer's log_index
+# must name the audit-log entry that records this submission, by this actor.
 submit_as() {
   local actor=$1; shift
-  ID=$("$ROOTGOV" submit --as "$K/$actor.key" "$@") || fail "submit as $actor ($*) failed: $ID"
-  [[ "$ID" == ROOT-MGMT#* ]] || fail "submit printed '$ID', not a request id"
+  local reply idx entry
+  reply=$("$ROOTGOV" submit --json --as "$K/$actor.key" "$@") || fail "submit as $actor ($*) failed: $reply"
+  ID=$(jq -r .id <<<"$reply")
+  [[ "$ID" == ROOT-MGMT#* ]] || fail "submit answered '$reply', not a request"
+  idx=$(jq -r .log_index <<<"$reply")
+  [[ "$idx" =~ ^[0-9]+$ ]] || fail "submit answered no log_index: $reply"
+  entry=$("$ROOTGOV" log show --from "$idx" --max 1 --json) || fail "log show --from $idx failed"
+  [ "$(jq -r '.event + " " + .request + " " + .document.document.actor' <<<"$entry")" = "submitted $ID $actor" ] ||
+    fail "log entry $idx is not the submission of $ID by $actor: $entry"
 }
 
 # finish WHAT : drives $ID and fails unless it ends published; checks the request's serial is

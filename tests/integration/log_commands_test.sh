@@ -62,6 +62,10 @@ stop_daemon || fail "rootgovd did not stop cleanly"
 # Offline: the state verifies, its raw export verifies, an altered export does not.
 expect_exit 0 "$ROOTGOV" log verify "$S1"
 "$ROOTGOV" log show "$S1" --raw >"$WORK/us.jsonl"
+[ "$(head -n 1 "$WORK/us.jsonl" | jq -r .event)" = genesis ] || fail "the raw export does not start at genesis"
+# --raw is the whole log: a range is refused rather than ignored.
+expect_exit 2 "$ROOTGOV" log show "$S1" --raw --from 3
+grep -q "takes no --from" <<<"$OUT" || fail "--raw --from: $OUT"
 expect_exit 0 "$ROOTGOV" log verify "$WORK/us.jsonl" --actors "$S1/actors.toml" --base-zone "$S1/base.zone"
 LOCAL=$("$ROOTGOV" log prove "$S1" --index 3 --json | jq -r .root)
 [ "$LOCAL" = "$(jq -r .tree_head.root "$S1/sth.json")" ] || fail "offline root differs from the signed tree head at shutdown"
