@@ -207,7 +207,7 @@ std::string joined(const std::vector<std::string>& items, std::string_view sep =
 
 using detail::actor_to_json;
 using detail::decode_reconfigured;
-using detail::describe_diff;
+using detail::describe_difference;
 using detail::diff_registries;
 using detail::kEntryLimits;
 using detail::listed_managers;
@@ -1106,8 +1106,8 @@ struct Authority::Impl {
   // What is wrong with the registry given to open() (`registry`): how it differs from `expected`.
   std::string registry_mismatch(const ActorRegistry& expected, const std::string& expected_name) const {
     const std::string copy = (opts.state_dir / kActorsFile).string();
-    return "the actor registry given differs from " + expected_name + " (the one given has " +
-           describe_diff(expected, registry) + "): start with --actors " + copy + " or use a new --state";
+    return "the actor registry given differs from " + expected_name + ": " + describe_difference(expected, registry) +
+           ": start with --actors " + copy + " or use a new --state";
   }
 
   // Checks the configuration open() was given (`registry`, `policy`) against the log's current
@@ -1150,7 +1150,14 @@ struct Authority::Impl {
                                         ": restore it (the log holds that text) or use a new --state");
       }
       if (last.registry.fingerprint() != registry.fingerprint()) {
-        return fail(Errc::conflict, registry_mismatch(last.registry, "the state's current one (" + copy + ", adopted" + since + ")"));
+        // Where the current registry was adopted: the first of the last reconfigurations that
+        // all recorded it (none of them, when they replaced only the model).
+        std::size_t first = history.size() - 1;
+        while (first > 0 && history[first - 1].registry.fingerprint() == last.registry.fingerprint()) --first;
+        const std::string adopted = history[first].previous_fingerprint == last.registry.fingerprint()
+                                        ? "the one the state was created with"
+                                        : "the state's current one, adopted at log entry " + std::to_string(history[first].index);
+        return fail(Errc::conflict, registry_mismatch(last.registry, adopted + " (" + copy + ")"));
       }
     }
     if (history.empty()) {

@@ -119,17 +119,16 @@ RegistryDiff diff_registries(const ActorRegistry& from, const ActorRegistry& to)
   return d;
 }
 
-// "actors added: a, b; removed: c; changed: d (public_key, roles)", from `from` to `to`.
-std::string describe_diff(const ActorRegistry& from, const ActorRegistry& to) {
-  RegistryDiff d = diff_registries(from, to);
+std::string describe_difference(const ActorRegistry& expected, const ActorRegistry& given) {
+  RegistryDiff d = diff_registries(expected, given);
   std::vector<std::string> parts;
-  if (!d.added.empty()) parts.push_back("actors added: " + joined(d.added));
-  if (!d.removed.empty()) parts.push_back("removed: " + joined(d.removed));
+  if (!d.removed.empty()) parts.push_back("missing actors: " + joined(d.removed));
+  if (!d.added.empty()) parts.push_back("extra actors: " + joined(d.added));
   if (!d.changed.empty()) {
     std::vector<std::string> changed;
     for (const auto& id : d.changed) {
-      const Actor& a = *from.find(id);
-      const Actor& b = *to.find(id);
+      const Actor& a = *expected.find(id);
+      const Actor& b = *given.find(id);
       std::vector<std::string> keys;
       if (a.name != b.name) keys.emplace_back("name");
       if (a.roles != b.roles) keys.emplace_back("roles");
@@ -140,9 +139,9 @@ std::string describe_diff(const ActorRegistry& from, const ActorRegistry& to) {
       if (a.public_key != b.public_key) keys.emplace_back("public_key");
       changed.push_back(id + " (" + joined(keys) + ")");
     }
-    parts.push_back("changed: " + joined(changed));
+    parts.push_back("different actors: " + joined(changed));
   }
-  return parts.empty() ? "the same actors (only the order or formatting differs)" : joined(parts, "; ");
+  return parts.empty() ? "the same actors" : joined(parts, "; ");
 }
 
 Result<RecordedConfiguration> decode_reconfigured(const Json& o, std::uint64_t index) {

@@ -35,8 +35,9 @@ struct RegistryDiff {
   std::vector<ActorId> changed;
 };
 RegistryDiff diff_registries(const ActorRegistry& from, const ActorRegistry& to);
-/// "actors added: a, b; removed: c; changed: d (public_key, roles)", from `from` to `to`.
-std::string describe_diff(const ActorRegistry& from, const ActorRegistry& to);
+/// How `given` differs from `expected`: "missing actors: a, b; extra actors: c; different
+/// actors: d (public_key, roles)".
+std::string describe_difference(const ActorRegistry& expected, const ActorRegistry& given);
 
 /// What a "reconfigured" entry records.
 struct RecordedConfiguration {
