@@ -20,13 +20,13 @@
 #include <unordered_set>
 
 #include "audit_log.hpp"
-#include "configuration_record.hpp"
 #include <rootgov/authority/journal.hpp>
 #include <rootgov/authority/signed_document.hpp>
 #include <rootgov/zone/change_set.hpp>
 #include <rootgov/zone/digest.hpp>
 #include <rootgov/zone/root_zone.hpp>
 
+#include "configuration_record.hpp"
 #include "file_util.hpp"
 #include "resume_state.hpp"
 #include "zone_signing.hpp"
@@ -377,7 +377,8 @@ struct Authority::Impl {
   // the state untouched and says why in startup.note (no snapshot at all is not worth a note).
   // `history`: the log's reconfigurations; the snapshot must match the configuration in force
   // at its last entry, which becomes the configuration (the one of the genesis entry is set).
-  bool resume_from_snapshot(const std::vector<std::string>& lines, const std::vector<RecordedConfiguration>& history) {
+  bool resume_from_snapshot(const std::vector<std::string>& lines,
+                            const std::vector<RecordedConfiguration>& history) {
     const auto path = opts.state_dir / kSnapshotFile;
     auto ignore = [&](const std::string& why) {
       startup.note = "snapshot '" + path.string() + "' ignored, replaying the whole log: " + why;
@@ -403,7 +404,8 @@ struct Authority::Impl {
     auto snapshot_policy = in_force != nullptr ? policy_for(in_force->model, in_force->model_definition)
                                                : Result<std::shared_ptr<const Policy>>(policy);
     if (!snapshot_policy) return ignore(snapshot_policy.error().message);
-    if (state->model != (*snapshot_policy)->id() || state->registry_fingerprint != snapshot_registry.fingerprint()) {
+    if (state->model != (*snapshot_policy)->id() ||
+        state->registry_fingerprint != snapshot_registry.fingerprint()) {
       return ignore("it was made with another model or registry");
     }
     if (detail::sha256_hex(lines[state->log_size - 1]) != state->last_entry_hash) {
@@ -894,12 +896,16 @@ struct Authority::Impl {
   // ---- reconfiguration ----
   // The policy a log entry names: the one in force or the one given when they match (id and
   // definition), otherwise built by opts.resolve_policy.
-  Result<std::shared_ptr<const Policy>> policy_for(const std::string& id, const std::string& definition) const {
-    auto same = [&](const std::shared_ptr<const Policy>& p) { return p && p->id() == id && p->definition() == definition; };
+  Result<std::shared_ptr<const Policy>> policy_for(const std::string& id,
+                                                   const std::string& definition) const {
+    auto same = [&](const std::shared_ptr<const Policy>& p) {
+      return p && p->id() == id && p->definition() == definition;
+    };
     if (same(policy)) return policy;
     if (same(opts.policy)) return opts.policy;
     if (!opts.resolve_policy) {
-      return fail(Errc::invalid_input, "the log names model '" + id + "', which is not the one given, and no way to load it was given");
+      return fail(Errc::invalid_input, "the log names model '" + id +
+                                           "', which is not the one given, and no way to load it was given");
     }
     auto p = opts.resolve_policy(id, definition);
     if (!p) return fail(p.error().code, "model '" + id + "' named by the log: " + p.error().message);
@@ -934,7 +940,8 @@ struct Authority::Impl {
       if (manager.empty()) continue;
       const Actor* m = out.find(manager);
       if (m == nullptr) {
-        errors.push_back("'" + manager + "' manages '" + t + "' by a transfer and is missing from the new registry");
+        errors.push_back("'" + manager + "' manages '" + t +
+                         "' by a transfer and is missing from the new registry");
         continue;
       }
       Actor a = *m;
@@ -946,8 +953,8 @@ struct Authority::Impl {
 
   // The rules a new configuration must meet (Authority::replace_configuration): refusals go to
   // `errors`, what is adopted anyway to `warnings`.
-  void check_reconfiguration(const ActorRegistry& next, const ActorRegistry& effective, std::vector<std::string>& errors,
-                             std::vector<std::string>& warnings) const {
+  void check_reconfiguration(const ActorRegistry& next, const ActorRegistry& effective,
+                             std::vector<std::string>& errors, std::vector<std::string>& warnings) const {
     if (next.all().empty()) errors.emplace_back("the new registry has no actors");
     for (const auto& id : awaiting_ids) {
       const RequestInfo& r = requests.at(id);
@@ -958,26 +965,31 @@ struct Authority::Impl {
       std::set<ActorId> named;
       for (const auto& [actor, why] : involved) {
         if (next.find(actor) != nullptr || !named.insert(actor).second) continue;
-        errors.push_back("open request " + id + ": '" + actor + "' (" + why + ") is missing from the new registry");
+        errors.push_back("open request " + id + ": '" + actor + "' (" + why +
+                         ") is missing from the new registry");
       }
       if (r.change.tld.empty()) continue;
       const Actor* manager = registry.manager_of(r.change.tld);
       const Actor* next_manager = effective.manager_of(r.change.tld);
       if (manager != nullptr && next_manager == nullptr) {
-        errors.push_back("open request " + id + ": TLD '" + r.change.tld + "' would lose its manager '" + manager->id + "'");
+        errors.push_back("open request " + id + ": TLD '" + r.change.tld + "' would lose its manager '" +
+                         manager->id + "'");
       } else if (manager != nullptr && next_manager->id != manager->id) {
-        errors.push_back("open request " + id + ": the manager of TLD '" + r.change.tld + "' would change from '" +
-                         manager->id + "' to '" + next_manager->id + "'");
+        errors.push_back("open request " + id + ": the manager of TLD '" + r.change.tld +
+                         "' would change from '" + manager->id + "' to '" + next_manager->id + "'");
       }
     }
     std::vector<std::string> orphaned;
     for (const auto& t : zone->tlds()) {
       std::string label = t.tld_label();
-      if (registry.manager_of(label) != nullptr && effective.manager_of(label) == nullptr) orphaned.push_back(label);
+      if (registry.manager_of(label) != nullptr && effective.manager_of(label) == nullptr)
+        orphaned.push_back(label);
     }
     if (!orphaned.empty()) warnings.push_back("TLDs left without a manager: " + joined(orphaned));
-    if (mode == ClockMode::simulated && !registry.with_role("instructor").empty() && next.with_role("instructor").empty()) {
-      warnings.emplace_back("no actor has the role 'instructor' any more: nobody can advance the simulated clock");
+    if (mode == ClockMode::simulated && !registry.with_role("instructor").empty() &&
+        next.with_role("instructor").empty()) {
+      warnings.emplace_back(
+          "no actor has the role 'instructor' any more: nobody can advance the simulated clock");
     }
   }
 
@@ -992,13 +1004,15 @@ struct Authority::Impl {
     report.modified = diff.changed;
     report.previous_model = policy->id();
     report.model = next_policy->id();
-    report.model_changed = policy->id() != next_policy->id() || policy->definition() != next_policy->definition();
+    report.model_changed =
+        policy->id() != next_policy->id() || policy->definition() != next_policy->definition();
     std::vector<std::string> errors;
     ActorRegistry effective = with_transfers(next, errors);
     if (!replaying) {
       check_reconfiguration(next, effective, errors, report.warnings);
       if (!errors.empty()) {
-        return fail(Errc::conflict, "the new configuration is refused (nothing changed): " + joined(errors, "; "));
+        return fail(Errc::conflict,
+                    "the new configuration is refused (nothing changed): " + joined(errors, "; "));
       }
     }
     report.changed = true;
@@ -1106,15 +1120,17 @@ struct Authority::Impl {
   // What is wrong with the registry given to open() (`registry`): how it differs from `expected`.
   std::string registry_mismatch(const ActorRegistry& expected, const std::string& expected_name) const {
     const std::string copy = (opts.state_dir / kActorsFile).string();
-    return "the actor registry given differs from " + expected_name + ": " + describe_difference(expected, registry) +
-           ": start with --actors " + copy + " or use a new --state";
+    return "the actor registry given differs from " + expected_name + ": " +
+           describe_difference(expected, registry) + ": start with --actors " + copy +
+           " or use a new --state";
   }
 
   // Checks the configuration open() was given (`registry`, `policy`) against the log's current
   // one (that of its last "reconfigured" entry, or of its genesis entry), then sets the
   // configuration replay starts from: the genesis entry's. Verification (`verifying`) accepts a
   // registry of any point of the log and builds the genesis model with opts.resolve_policy.
-  Result<void> adopt_genesis_configuration(const Json& genesis, const std::vector<RecordedConfiguration>& history) {
+  Result<void> adopt_genesis_configuration(const Json& genesis,
+                                           const std::vector<RecordedConfiguration>& history) {
     const std::string model = field(genesis, "model");
     const std::string fingerprint = field(genesis, "registry");
     const std::string copy = (opts.state_dir / kActorsFile).string();
@@ -1122,8 +1138,9 @@ struct Authority::Impl {
       bool known = registry.fingerprint() == fingerprint;
       for (const auto& c : history) known = known || registry.fingerprint() == c.registry.fingerprint();
       if (!known) {
-        return fail(Errc::conflict, "the actor registry given is none of those the log records (entry 0 or a "
-                                    "reconfiguration): verify with the state's actors.toml");
+        return fail(Errc::conflict,
+                    "the actor registry given is none of those the log records (entry 0 or a "
+                    "reconfiguration): verify with the state's actors.toml");
       }
     } else if (history.empty()) {
       if (model != policy->id()) {
@@ -1133,20 +1150,23 @@ struct Authority::Impl {
       if (fingerprint != registry.fingerprint()) {
         auto recorded = ActorRegistry::from_file(opts.state_dir / kActorsFile);
         if (recorded && recorded->fingerprint() == fingerprint) {
-          return fail(Errc::conflict, registry_mismatch(*recorded, "the one the state was created with (" + copy + ")"));
+          return fail(Errc::conflict,
+                      registry_mismatch(*recorded, "the one the state was created with (" + copy + ")"));
         }
-        return fail(Errc::conflict, "the actor registry differs from the one the state was created with (" + copy +
-                                        "): start with --actors " + copy + " or use a new --state");
+        return fail(Errc::conflict, "the actor registry differs from the one the state was created with (" +
+                                        copy + "): start with --actors " + copy + " or use a new --state");
       }
     } else {
       const RecordedConfiguration& last = history.back();
       const std::string since = " since the reconfiguration at log entry " + std::to_string(last.index);
       if (last.model != policy->id()) {
-        return fail(Errc::conflict, "the state's model is '" + last.model + "'" + since + ", not '" + policy->id() +
-                                        "': start with --model " + last.model + " or use a new --state");
+        return fail(Errc::conflict, "the state's model is '" + last.model + "'" + since + ", not '" +
+                                        policy->id() + "': start with --model " + last.model +
+                                        " or use a new --state");
       }
       if (!last.model_definition.empty() && last.model_definition != policy->definition()) {
-        return fail(Errc::conflict, "the model file '" + last.model + "' differs from the text the state adopted" + since +
+        return fail(Errc::conflict, "the model file '" + last.model +
+                                        "' differs from the text the state adopted" + since +
                                         ": restore it (the log holds that text) or use a new --state");
       }
       if (last.registry.fingerprint() != registry.fingerprint()) {
@@ -1154,9 +1174,10 @@ struct Authority::Impl {
         // all recorded it (none of them, when they replaced only the model).
         std::size_t first = history.size() - 1;
         while (first > 0 && history[first - 1].registry.fingerprint() == last.registry.fingerprint()) --first;
-        const std::string adopted = history[first].previous_fingerprint == last.registry.fingerprint()
-                                        ? "the one the state was created with"
-                                        : "the state's current one, adopted at log entry " + std::to_string(history[first].index);
+        const std::string adopted =
+            history[first].previous_fingerprint == last.registry.fingerprint()
+                ? "the one the state was created with"
+                : "the state's current one, adopted at log entry " + std::to_string(history[first].index);
         return fail(Errc::conflict, registry_mismatch(last.registry, adopted + " (" + copy + ")"));
       }
     }
@@ -1173,8 +1194,9 @@ struct Authority::Impl {
     auto genesis_registry = previous_registry(first);
     if (!genesis_registry) return std::unexpected(genesis_registry.error());
     if (genesis_registry->fingerprint() != fingerprint || first.previous_model != model) {
-      return fail(Errc::check_failed, "log entry " + std::to_string(first.index) +
-                                          " (reconfigured) replaced another configuration than that of entry 0");
+      return fail(Errc::check_failed,
+                  "log entry " + std::to_string(first.index) +
+                      " (reconfigured) replaced another configuration than that of entry 0");
     }
     auto genesis_policy = policy_for(first.previous_model, first.previous_model_definition);
     if (!genesis_policy) return std::unexpected(genesis_policy.error());
@@ -1239,7 +1261,8 @@ struct Authority::Impl {
         if (!recorded) return std::unexpected(recorded.error());
         auto next_policy = policy_for(recorded->model, recorded->model_definition);
         if (!next_policy) return where(next_policy.error());
-        if (auto r = handle_reconfigure(std::move(recorded->registry), std::move(*next_policy)); !r) return where(r.error());
+        if (auto r = handle_reconfigure(std::move(recorded->registry), std::move(*next_policy)); !r)
+          return where(r.error());
         if (auto e = commit(); !e) return where(e.error());
         continue;
       }
@@ -1442,7 +1465,8 @@ Result<std::size_t> Authority::tick() {
   return fired;
 }
 
-Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry, std::shared_ptr<const Policy> policy) {
+Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry,
+                                                      std::shared_ptr<const Policy> policy) {
   Impl& m = *m_impl;
   if (!m.failed && !m.log.journal_failure().empty()) m.failed = true;
   if (m.failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
@@ -1471,7 +1495,8 @@ Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry, st
   if (m.log.persistent()) {
     if (auto w = write_file_durably(m.opts.state_dir / kActorsFile, m.base_registry.to_toml()); !w) {
       report->warnings.push_back("the new registry is adopted and logged, but " +
-                                 (m.opts.state_dir / kActorsFile).string() + " was not rewritten: " + w.error().message);
+                                 (m.opts.state_dir / kActorsFile).string() +
+                                 " was not rewritten: " + w.error().message);
       m.notice(report->warnings.back());
     }
   }
@@ -1657,8 +1682,9 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     auto g = previous_registry(history->front());
     if (!g) return bad(history->front().index, g.error().message);
     if (g->fingerprint() != field(genesis, "registry")) {
-      return bad(history->front().index, "entry " + std::to_string(history->front().index) +
-                                              " (reconfigured) replaced another registry than that of entry 0");
+      return bad(history->front().index,
+                 "entry " + std::to_string(history->front().index) +
+                     " (reconfigured) replaced another registry than that of entry 0");
     }
     bool known = registry->fingerprint() == g->fingerprint();
     for (const auto& c : *history) known = known || registry->fingerprint() == c.registry.fingerprint();
@@ -1735,7 +1761,8 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     impl.signatures_checked = true;  // step 2 verified every document of these very lines
     if (auto e = impl.replay(*lines); !e) {
       std::optional<std::uint64_t> where = impl.log.mismatch().value_or(impl.log.size());
-      if (impl.log.size() == 0 && e.error().code == Errc::conflict) where = std::nullopt;  // the registry given
+      if (impl.log.size() == 0 && e.error().code == Errc::conflict)
+        where = std::nullopt;  // the registry given
       return bad(where, e.error().message);
     }
   }
@@ -1766,11 +1793,12 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   }
 
   report.ok = true;
-  report.message = "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
-                   " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +
-                   (report.reconfigurations > 0 ? " (" + std::to_string(report.reconfigurations) + " reconfigurations)"
-                                                : std::string()) +
-                   (options.replay ? ", replay reproduces every decision and zone digest" : "");
+  report.message =
+      "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
+      " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +
+      (report.reconfigurations > 0 ? " (" + std::to_string(report.reconfigurations) + " reconfigurations)"
+                                   : std::string()) +
+      (options.replay ? ", replay reproduces every decision and zone digest" : "");
   return report;
 }
 

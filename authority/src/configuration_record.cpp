@@ -33,17 +33,20 @@ Result<Actor> actor_from_json(const Json& j) {
   auto text = [&](std::string_view key, std::string& out) -> Result<void> {
     const Json* v = j.find(key);
     const std::string* s = v != nullptr ? v->as_string() : nullptr;
-    if (s == nullptr) return fail(Errc::check_failed, "actor member '" + std::string(key) + "' is missing or not a string");
+    if (s == nullptr)
+      return fail(Errc::check_failed, "actor member '" + std::string(key) + "' is missing or not a string");
     out = *s;
     return {};
   };
   auto list = [&](std::string_view key, std::vector<std::string>& out) -> Result<void> {
     const Json* v = j.find(key);
     const Json::Array* items = v != nullptr ? v->as_array() : nullptr;
-    if (items == nullptr) return fail(Errc::check_failed, "actor member '" + std::string(key) + "' is missing or not an array");
+    if (items == nullptr)
+      return fail(Errc::check_failed, "actor member '" + std::string(key) + "' is missing or not an array");
     for (const auto& item : *items) {
       const std::string* s = item.as_string();
-      if (s == nullptr) return fail(Errc::check_failed, "actor member '" + std::string(key) + "' holds a non-string");
+      if (s == nullptr)
+        return fail(Errc::check_failed, "actor member '" + std::string(key) + "' holds a non-string");
       out.push_back(*s);
     }
     return {};
@@ -53,19 +56,23 @@ Result<Actor> actor_from_json(const Json& j) {
                  text("public_key", a.public_key)}) {
     if (!r) return std::unexpected(r.error());
   }
-  if (o->size() != 8) return fail(Errc::check_failed, "actor '" + a.id + "' has members other than the registry's keys");
+  if (o->size() != 8)
+    return fail(Errc::check_failed, "actor '" + a.id + "' has members other than the registry's keys");
   return a;
 }
 
 Result<ActorRegistry> registry_from_json(const Json* j, std::string_view what) {
   const Json::Array* items = j != nullptr ? j->as_array() : nullptr;
-  if (items == nullptr) return fail(Errc::check_failed, "'" + std::string(what) + "' is missing or not an array");
+  if (items == nullptr)
+    return fail(Errc::check_failed, "'" + std::string(what) + "' is missing or not an array");
   ActorRegistry out;
   for (const auto& item : *items) {
     auto actor = actor_from_json(item);
     if (!actor) return std::unexpected(actor.error());
-    if (out.find(actor->id) != nullptr) return fail(Errc::check_failed, "actor '" + actor->id + "' appears twice");
-    if (auto added = out.add(std::move(*actor)); !added) return fail(Errc::check_failed, added.error().message);
+    if (out.find(actor->id) != nullptr)
+      return fail(Errc::check_failed, "actor '" + actor->id + "' appears twice");
+    if (auto added = out.add(std::move(*actor)); !added)
+      return fail(Errc::check_failed, added.error().message);
   }
   return out;
 }
@@ -153,7 +160,8 @@ Result<RecordedConfiguration> decode_reconfigured(const Json& o, std::uint64_t i
   auto registry = registry_from_json(o.find("actors"), "actors");
   if (!registry) return bad(registry.error().message);
   c.registry = std::move(*registry);
-  if (c.registry.fingerprint() != field(o, "registry")) return bad("its actors do not have the fingerprint it records");
+  if (c.registry.fingerprint() != field(o, "registry"))
+    return bad("its actors do not have the fingerprint it records");
   c.model = field(o, "model");
   if (c.model.empty()) return bad("no model");
   c.model_definition = field(o, "model_definition");
@@ -187,8 +195,9 @@ Result<ActorRegistry> previous_registry(const RecordedConfiguration& c) {
     if (auto r = out.add(a); !r) return std::unexpected(r.error());
   }
   if (out.fingerprint() != c.previous_fingerprint) {
-    return fail(Errc::check_failed, "log entry " + std::to_string(c.index) +
-                                        " (reconfigured): the registry it replaced cannot be rebuilt from it");
+    return fail(Errc::check_failed,
+                "log entry " + std::to_string(c.index) +
+                    " (reconfigured): the registry it replaced cannot be rebuilt from it");
   }
   return out;
 }
@@ -200,7 +209,8 @@ Result<std::vector<RecordedConfiguration>> recorded_configurations(const std::ve
     // Cheap filter first; the parse decides (a document body may hold the same text).
     if (lines[i].find(R"("event":"reconfigured")") == std::string::npos) continue;
     auto o = Json::parse(lines[i], kEntryLimits);
-    if (!o || !o->is_object()) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " is not a JSON object");
+    if (!o || !o->is_object())
+      return fail(Errc::check_failed, "log entry " + std::to_string(i) + " is not a JSON object");
     if (field(*o, "event") != "reconfigured") continue;
     auto c = decode_reconfigured(*o, i);
     if (!c) return std::unexpected(c.error());

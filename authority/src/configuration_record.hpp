@@ -41,8 +41,8 @@ std::string describe_difference(const ActorRegistry& expected, const ActorRegist
 
 /// What a "reconfigured" entry records.
 struct RecordedConfiguration {
-  std::uint64_t index = 0;       ///< the entry's log index
-  ActorRegistry registry;        ///< the new registry, as given (transfers not applied)
+  std::uint64_t index = 0;  ///< the entry's log index
+  ActorRegistry registry;   ///< the new registry, as given (transfers not applied)
   std::string model;
   std::string model_definition;  ///< a model file's text, or ""
   std::string previous_fingerprint;
@@ -50,7 +50,7 @@ struct RecordedConfiguration {
   std::string previous_model_definition;
   std::vector<ActorId> added;
   std::vector<ActorId> changed;
-  std::vector<Actor> replaced;   ///< the old records of the actors removed or changed
+  std::vector<Actor> replaced;  ///< the old records of the actors removed or changed
 };
 
 /// Reads a parsed "reconfigured" entry; Errc::check_failed names the entry and what is wrong

@@ -89,7 +89,8 @@ std::string describe(const json::object& e) {
     if (auto r = str_list(e, "removed"); !r.empty()) parts.push_back("removed: " + joined(r));
     if (auto c = str_list(e, "changed"); !c.empty()) parts.push_back("changed: " + joined(c));
     const std::string model = str(e, "model");
-    if (model != str(e, "previous_model") || str(e, "model_definition") != str(e, "previous_model_definition")) {
+    if (model != str(e, "previous_model") ||
+        str(e, "model_definition") != str(e, "previous_model_definition")) {
       parts.push_back("model " + model);
     }
     return "configuration replaced" + (parts.empty() ? std::string() : ": " + joined(parts, "; "));

@@ -264,7 +264,8 @@ Result<void> AuthorityApi::checkpoint() {
   return r;
 }
 
-Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry, std::shared_ptr<const auth::Policy> policy) {
+Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry,
+                                         std::shared_ptr<const auth::Policy> policy) {
   auto report = m_authority->replace_configuration(std::move(registry), std::move(policy));
   if (!report) {
     m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "refused"}}).inc();
@@ -272,7 +273,8 @@ Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry, std::shar
   }
   if (!report->changed) {
     m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "unchanged"}}).inc();
-    return fmt::format("changed=false model=\"{}\" note=\"registry and model unchanged; nothing recorded\"", report->model);
+    return fmt::format("changed=false model=\"{}\" note=\"registry and model unchanged; nothing recorded\"",
+                       report->model);
   }
   m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "adopted"}}).inc();
   for (const auto& w : report->warnings) spdlog::warn("msg=\"reload warning\" warning=\"{}\"", w);
@@ -283,7 +285,8 @@ Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry, std::shar
     return out;
   };
   return fmt::format(
-      "changed=true log_index={} actors_added=\"{}\" actors_removed=\"{}\" actors_changed=\"{}\" model=\"{}\" "
+      "changed=true log_index={} actors_added=\"{}\" actors_removed=\"{}\" actors_changed=\"{}\" "
+      "model=\"{}\" "
       "model_changed={} previous_model=\"{}\" decided=\"{}\" warnings={}",
       report->log_index, list(report->added), list(report->removed), list(report->modified), report->model,
       report->model_changed, report->previous_model, list(report->decided), report->warnings.size());

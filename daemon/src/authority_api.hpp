@@ -62,7 +62,8 @@ class AuthorityApi final : public Api {
   /// force (Authority::replace_configuration; the "reconfigured" entry and whatever it decided
   /// reach the event stream like every entry). Returns, for the "reloaded" log line, what changed
   /// as key=value pairs; a refusal is the error, and the configuration in force stays.
-  Result<std::string> reload(authority::ActorRegistry registry, std::shared_ptr<const authority::Policy> policy);
+  Result<std::string> reload(authority::ActorRegistry registry,
+                             std::shared_ptr<const authority::Policy> policy);
 
   ApiResult<Json> submit_request(std::string_view signed_document) override;
   ApiResult<Json> get_request(std::string_view id) override;

@@ -101,8 +101,11 @@ int main(int argc, char** argv) {
       auto registry = rootgov::authority::ActorRegistry::from_file(registry_file);
       if (!registry) return std::unexpected(registry.error());
       auto policy = rootgov::policies::load_policy(model_id);
-      if (!policy) return rootgov::fail(policy.error().code, "model '" + model_id + "': " + policy.error().message);
-      return wired->reload(std::move(*registry), std::shared_ptr<const rootgov::authority::Policy>(std::move(*policy)));
+      if (!policy) {
+        return rootgov::fail(policy.error().code, "model '" + model_id + "': " + policy.error().message);
+      }
+      return wired->reload(std::move(*registry),
+                           std::shared_ptr<const rootgov::authority::Policy>(std::move(*policy)));
     });
     daemon.set_api(std::move(api));
     auto bound = daemon.start();

@@ -155,7 +155,8 @@ Result<std::unique_ptr<authority::Policy>> load_policy(std::string_view id_or_pa
   return std::unique_ptr<authority::Policy>(std::make_unique<ModelPolicy>(std::move(*spec), std::string(id_or_path)));
 }
 
-Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id, const std::string& definition) {
+Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id,
+                                                                    const std::string& definition) {
   if (definition.empty()) {
     auto policy = load_policy(id);
     if (!policy) return std::unexpected(policy.error());
@@ -163,14 +164,17 @@ Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::s
   }
   auto spec = parse_model_text(definition, id);
   if (!spec) return std::unexpected(spec.error());
-  return std::shared_ptr<const authority::Policy>(std::make_shared<ModelPolicy>(std::move(*spec), id, definition));
+  return std::shared_ptr<const authority::Policy>(
+      std::make_shared<ModelPolicy>(std::move(*spec), id, definition));
 }
 
 namespace {
 
 std::string plugin_graph(const authority::Policy& policy) {
-  return fmt::format("digraph \"{}\" {{\n  label=\"{} (c++ plugin: its stages are code, not data)\";\n  \"{}\" [shape=box];\n}}\n",
-                     policy.id(), policy.title(), policy.id());
+  return fmt::format(
+      "digraph \"{}\" {{\n  label=\"{} (c++ plugin: its stages are code, not data)\";\n  \"{}\" "
+      "[shape=box];\n}}\n",
+      policy.id(), policy.title(), policy.id());
 }
 
 }  // namespace

@@ -1070,13 +1070,16 @@ class ReconfigurationTest : public AuthorityTest {
   }
   static std::vector<std::string> events_of(const std::vector<std::string>& lines) {
     std::vector<std::string> out;
-    for (const auto& l : lines) out.push_back(*Json::parse(l, Json::Limits{64, 64U << 20}).value().find("event")->as_string());
+    for (const auto& l : lines) {
+      out.push_back(*Json::parse(l, Json::Limits{64, 64U << 20}).value().find("event")->as_string());
+    }
     return out;
   }
   std::optional<ActorKey> old_br_key;
 };
 
-const char* kDelegateOrg = R"({"kind":"delegate","tld":"org","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"}]})";
+const char* kDelegateOrg =
+    R"({"kind":"delegate","tld":"org","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"}]})";
 
 TEST_F(ReconfigurationTest, ANewRegistryIsAdoptedLoggedAndReplayedExactly) {
   const ActorRegistry genesis_registry = registry;
@@ -1147,10 +1150,12 @@ TEST_F(ReconfigurationTest, ANewRegistryIsAdoptedLoggedAndReplayedExactly) {
   auto stale = Authority::open(options());
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, Errc::conflict);
-  EXPECT_NE(stale.error().message.find("missing actors: newcomer"), std::string::npos) << stale.error().message;
+  EXPECT_NE(stale.error().message.find("missing actors: newcomer"), std::string::npos)
+      << stale.error().message;
   EXPECT_NE(stale.error().message.find("different actors: manager.br (public_key)"), std::string::npos)
       << stale.error().message;
-  EXPECT_NE(stale.error().message.find("entry " + std::to_string(entry)), std::string::npos) << stale.error().message;
+  EXPECT_NE(stale.error().message.find("entry " + std::to_string(entry)), std::string::npos)
+      << stale.error().message;
 
   // Offline verification with the state's actors.toml (the last registry) or the genesis one.
   auto report = verify_with(dir / "actors.toml");
@@ -1221,7 +1226,8 @@ TEST_F(ReconfigurationTest, AnInvalidConfigurationIsRefusedAndChangesNothing) {
   EXPECT_NE(handed.error().message.find("would change from 'manager.br' to 'gov.br'"), std::string::npos)
       << handed.error().message;
 
-  auto empty = a->replace_configuration(ActorRegistry{}, std::make_shared<TestPolicy>("contacts-only", false));
+  auto empty =
+      a->replace_configuration(ActorRegistry{}, std::make_shared<TestPolicy>("contacts-only", false));
   ASSERT_FALSE(empty);
   EXPECT_NE(empty.error().message.find("no actors"), std::string::npos) << empty.error().message;
 
@@ -1243,7 +1249,8 @@ TEST_F(ReconfigurationTest, OpenRequestsAreDecidedUnderTheNewModelAtOnce) {
     auto a = Authority::open(options()).value();
     id = a->submit(submit_doc("manager.br", kBrNs)).value().request.id;
     ASSERT_TRUE(a->ballot(id, ballot_doc("manager.br", id, "approve")));
-    auto waiting = a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
+    auto waiting =
+        a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
     EXPECT_EQ(a->find(id)->decision.awaiting, std::vector<ActorId>{"ntia"});
     const auto serial = a->serial();
     const auto before = a->log_size();
@@ -1284,14 +1291,17 @@ TEST_F(ReconfigurationTest, AModelFileTextIsRecordedReplayedAndCheckedOnRestart)
     auto a = Authority::open(options()).value();
     auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
     ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
-    auto lenient = a->replace_configuration(registry, std::make_shared<TestPolicy>("lab/model.toml", false, "ntia = false"));
+    auto lenient = a->replace_configuration(
+        registry, std::make_shared<TestPolicy>("lab/model.toml", false, "ntia = false"));
     ASSERT_TRUE(lenient) << lenient.error().message;
     EXPECT_EQ(a->find(r.request.id)->state, RequestState::published);
     // The same file, edited: another model although the id is the same.
-    auto strict = a->replace_configuration(registry, std::make_shared<TestPolicy>("lab/model.toml", true, "ntia = true"));
+    auto strict = a->replace_configuration(
+        registry, std::make_shared<TestPolicy>("lab/model.toml", true, "ntia = true"));
     ASSERT_TRUE(strict) << strict.error().message;
     EXPECT_TRUE(strict->model_changed);
-    auto logged = Json::parse(a->log_entries(strict->log_index, 1).at(0), Json::Limits{64, 64U << 20}).value();
+    auto logged =
+        Json::parse(a->log_entries(strict->log_index, 1).at(0), Json::Limits{64, 64U << 20}).value();
     EXPECT_EQ(*logged.find("model_definition")->as_string(), "ntia = true");
     EXPECT_EQ(*logged.find("previous_model_definition")->as_string(), "ntia = false");
     auto r2 = a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
@@ -1314,7 +1324,8 @@ TEST_F(ReconfigurationTest, AModelFileTextIsRecordedReplayedAndCheckedOnRestart)
 
 TEST_F(ReconfigurationTest, TldManagementMovedByATransferIsKept) {
   auto a = Authority::open(options()).value();
-  auto t = a->submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"gov.br"})")).value();
+  auto t =
+      a->submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"gov.br"})")).value();
   ASSERT_TRUE(a->ballot(t.request.id, ballot_doc("manager.br", t.request.id, "approve")));
   ASSERT_TRUE(a->ballot(t.request.id, ballot_doc("ntia", t.request.id, "approve")));
   ASSERT_EQ(a->registry().manager_of("br")->id, "gov.br");

@@ -63,16 +63,16 @@ struct Receipt {
 
 /// What Authority::replace_configuration did.
 struct ReloadReport {
-  bool changed = false;              ///< false: same registry and model; nothing was recorded
-  std::vector<ActorId> added;        ///< actors only the new registry has
-  std::vector<ActorId> removed;      ///< actors only the old registry had
-  std::vector<ActorId> modified;     ///< actors in both whose record differs (key, roles, ...)
-  bool model_changed = false;        ///< another model id, or the same model file with other text
+  bool changed = false;           ///< false: same registry and model; nothing was recorded
+  std::vector<ActorId> added;     ///< actors only the new registry has
+  std::vector<ActorId> removed;   ///< actors only the old registry had
+  std::vector<ActorId> modified;  ///< actors in both whose record differs (key, roles, ...)
+  bool model_changed = false;     ///< another model id, or the same model file with other text
   std::string previous_model;
   std::string model;
-  std::vector<RequestId> decided;    ///< open requests that the new configuration decided at once
-  std::vector<std::string> warnings; ///< adopted anyway: a TLD left without a manager, ...
-  std::uint64_t log_index = 0;       ///< the "reconfigured" entry (when changed)
+  std::vector<RequestId> decided;     ///< open requests that the new configuration decided at once
+  std::vector<std::string> warnings;  ///< adopted anyway: a TLD left without a manager, ...
+  std::uint64_t log_index = 0;        ///< the "reconfigured" entry (when changed)
 };
 
 /// How open() rebuilt the state.

@@ -72,7 +72,7 @@ class Policy {
 
 /// Rebuilds a policy from what the audit log records of it: its id() and definition() ("" for a
 /// built-in model or plugin). The result's id() MUST be `id`. Errors say why it cannot be built.
-using PolicyResolver =
-    std::function<Result<std::shared_ptr<const Policy>>(const std::string& id, const std::string& definition)>;
+using PolicyResolver = std::function<Result<std::shared_ptr<const Policy>>(const std::string& id,
+                                                                           const std::string& definition)>;
 
 }  // namespace rootgov::authority

@@ -69,7 +69,8 @@ Result<std::unique_ptr<authority::Policy>> load_policy(std::string_view id_or_pa
 /// The policy an audit log records (an authority::PolicyResolver): by load_policy(id) when
 /// `definition` is empty, otherwise the model file text `definition`, validated as a file is,
 /// whose id() is `id` (the file itself is not read).
-Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id, const std::string& definition);
+Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id,
+                                                                    const std::string& definition);
 
 /// DOT graph of a model (see to_dot); a plugin is drawn as one node.
 Result<std::string> policy_graph(std::string_view id_or_path);
