@@ -196,7 +196,9 @@ void replay_times(World& w, const fs::path& dir) {
 void verification(World& w, const fs::path& dir) {
   LogVerifyOptions o;
   o.log = dir;
-  o.resolve_policy = [&](const std::string&) -> Result<std::shared_ptr<const Policy>> { return w.policy; };
+  o.resolve_policy = [&](const std::string&, const std::string&) -> Result<std::shared_ptr<const Policy>> {
+    return w.policy;
+  };
   for (bool replay : {false, true}) {
     o.replay = replay;
     auto start = Clock::now();

@@ -26,6 +26,7 @@
 #include <rootgov/zone/digest.hpp>
 #include <rootgov/zone/root_zone.hpp>
 
+#include "configuration_record.hpp"
 #include "file_util.hpp"
 #include "resume_state.hpp"
 #include "zone_signing.hpp"
@@ -198,6 +199,24 @@ std::vector<std::string> finding_lines(const zone::Findings& findings) {
   return out;
 }
 
+std::string joined(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : std::string(sep)) + s;
+  return out;
+}
+
+using detail::actor_to_json;
+using detail::decode_reconfigured;
+using detail::describe_difference;
+using detail::diff_registries;
+using detail::kEntryLimits;
+using detail::listed_managers;
+using detail::previous_registry;
+using detail::recorded_configurations;
+using detail::RecordedConfiguration;
+using detail::registry_to_json;
+using detail::RegistryDiff;
+
 }  // namespace
 
 struct Authority::Impl {
@@ -215,7 +234,24 @@ struct Authority::Impl {
     std::lock_guard lock(preverified_mutex);
     return preverified.erase(preverified_key(doc)) == 1;  // its preverified_order entry ages out
   }
+  // The keys preverify() checks against (under preverified_mutex): replaced, with every document
+  // checked so far forgotten, when a reconfiguration adopts another registry. `keys_generation`
+  // tells a preverify that started before the swap not to remember its result.
+  std::shared_ptr<const ActorRegistry> verify_keys;
+  std::uint64_t keys_generation = 0;
+  void publish_keys() {
+    auto keys = std::make_shared<const ActorRegistry>(base_registry);  // transfers change no key
+    std::lock_guard lock(preverified_mutex);
+    verify_keys = std::move(keys);
+    ++keys_generation;
+    preverified.clear();
+    preverified_order.clear();
+  }
+  // The registry in force: the last one recorded (genesis or "reconfigured"), with TLD management
+  // as transfers moved it. `base_registry` is the recorded one itself, whose fingerprint the log
+  // and snapshots carry.
   ActorRegistry registry;
+  ActorRegistry base_registry;
   std::shared_ptr<const Policy> policy;
   detail::AuditLog log;
   std::optional<zone::RootZone> zone;
@@ -328,7 +364,7 @@ struct Authority::Impl {
     }
     detail::ResumeState s;
     s.model = policy->id();
-    s.registry_fingerprint = opts.registry.fingerprint();
+    s.registry_fingerprint = base_registry.fingerprint();
     s.log_size = log.size();
     s.last_entry_hash = detail::sha256_hex(log.lines().back());
     s.merkle_root = to_hex(log.tree().root());
@@ -362,7 +398,10 @@ struct Authority::Impl {
 
   // Loads the snapshot when it is intact and matches the journal's `lines`; otherwise leaves
   // the state untouched and says why in startup.note (no snapshot at all is not worth a note).
-  bool resume_from_snapshot(const std::vector<std::string>& lines) {
+  // `history`: the log's reconfigurations; the snapshot must match the configuration in force
+  // at its last entry, which becomes the configuration (the one of the genesis entry is set).
+  bool resume_from_snapshot(const std::vector<std::string>& lines,
+                            const std::vector<RecordedConfiguration>& history) {
     const auto path = opts.state_dir / kSnapshotFile;
     auto ignore = [&](const std::string& why) {
       startup.note = "snapshot '" + path.string() + "' ignored, replaying the whole log: " + why;
@@ -376,12 +415,21 @@ struct Authority::Impl {
     }
     auto state = detail::decode_resume_state(snap->state);
     if (!state) return ignore(state.error().message);
-    if (state->model != policy->id() || state->registry_fingerprint != opts.registry.fingerprint()) {
-      return ignore("it was made with another model or registry");
-    }
     if (state->log_size == 0 || state->log_size > lines.size()) {
       return ignore("it covers " + std::to_string(state->log_size) + " entries, the journal holds " +
                     std::to_string(lines.size()));
+    }
+    const RecordedConfiguration* in_force = nullptr;
+    for (const auto& c : history) {
+      if (c.index < state->log_size) in_force = &c;
+    }
+    const ActorRegistry& snapshot_registry = in_force != nullptr ? in_force->registry : base_registry;
+    auto snapshot_policy = in_force != nullptr ? policy_for(in_force->model, in_force->model_definition)
+                                               : Result<std::shared_ptr<const Policy>>(policy);
+    if (!snapshot_policy) return ignore(snapshot_policy.error().message);
+    if (state->model != (*snapshot_policy)->id() ||
+        state->registry_fingerprint != snapshot_registry.fingerprint()) {
+      return ignore("it was made with another model or registry");
     }
     if (detail::sha256_hex(lines[state->log_size - 1]) != state->last_entry_hash) {
       return ignore("entry " + std::to_string(state->log_size - 1) + " differs from the one it was taken after");
@@ -413,7 +461,10 @@ struct Authority::Impl {
     seqs = ReplayGuard{};
     for (auto& [actor, window] : state->seq_windows) seqs.restore(actor, std::move(window));
     ids_per_day = std::move(state->ids_per_day);
-    for (const auto& [id, actor] : opts.registry.all()) {
+    base_registry = snapshot_registry;
+    registry = snapshot_registry;
+    policy = *snapshot_policy;
+    for (const auto& [id, actor] : base_registry.all()) {
       auto it = state->manages.find(id);
       std::vector<std::string> manages = it == state->manages.end() ? std::vector<std::string>{} : it->second;
       if (manages == actor.manages) continue;
@@ -863,6 +914,160 @@ struct Authority::Impl {
     return clock_now;
   }
 
+  // ---- reconfiguration ----
+  // The policy a log entry names: the one in force or the one given when they match (id and
+  // definition), otherwise built by opts.resolve_policy.
+  Result<std::shared_ptr<const Policy>> policy_for(const std::string& id,
+                                                   const std::string& definition) const {
+    auto same = [&](const std::shared_ptr<const Policy>& p) {
+      return p && p->id() == id && p->definition() == definition;
+    };
+    if (same(policy)) return policy;
+    if (same(opts.policy)) return opts.policy;
+    if (!opts.resolve_policy) {
+      return fail(Errc::invalid_input, "the log names model '" + id +
+                                           "', which is not the one given, and no way to load it was given");
+    }
+    auto p = opts.resolve_policy(id, definition);
+    if (!p) return fail(p.error().code, "model '" + id + "' named by the log: " + p.error().message);
+    if (!*p || (*p)->id() != id) return fail(Errc::internal, "loading model '" + id + "' gave another model");
+    return p;
+  }
+
+  // `next` with the TLD management that transfers moved kept as the state has it: where the
+  // registry in force and the recorded one disagree on who manages a TLD, the one in force wins.
+  // A transfer's manager missing from `next` is an entry of `errors`.
+  ActorRegistry with_transfers(const ActorRegistry& next, std::vector<std::string>& errors) const {
+    ActorRegistry out = next;
+    const auto now = listed_managers(registry);
+    const auto recorded = listed_managers(base_registry);
+    std::set<std::string> tlds;
+    for (const auto& [t, id] : now) tlds.insert(t);
+    for (const auto& [t, id] : recorded) tlds.insert(t);
+    for (const auto& t : tlds) {
+      auto n = now.find(t);
+      auto r = recorded.find(t);
+      const ActorId manager = n == now.end() ? ActorId() : n->second;
+      if (manager == (r == recorded.end() ? ActorId() : r->second)) continue;
+      std::vector<ActorId> listing;
+      for (const auto& [id, a] : out.all()) {
+        if (std::find(a.manages.begin(), a.manages.end(), t) != a.manages.end()) listing.push_back(id);
+      }
+      for (const auto& id : listing) {
+        Actor a = *out.find(id);
+        std::erase(a.manages, t);
+        (void)out.add(std::move(a));
+      }
+      if (manager.empty()) continue;
+      const Actor* m = out.find(manager);
+      if (m == nullptr) {
+        errors.push_back("'" + manager + "' manages '" + t +
+                         "' by a transfer and is missing from the new registry");
+        continue;
+      }
+      Actor a = *m;
+      a.manages.push_back(t);
+      (void)out.add(std::move(a));
+    }
+    return out;
+  }
+
+  // The rules a new configuration must meet (Authority::replace_configuration): refusals go to
+  // `errors`, what is adopted anyway to `warnings`.
+  void check_reconfiguration(const ActorRegistry& next, const ActorRegistry& effective,
+                             std::vector<std::string>& errors, std::vector<std::string>& warnings) const {
+    if (next.all().empty()) errors.emplace_back("the new registry has no actors");
+    for (const auto& id : awaiting_ids) {
+      const RequestInfo& r = requests.at(id);
+      std::vector<std::pair<ActorId, std::string>> involved{{r.view.requester, "its requester"}};
+      for (const auto& a : r.decision.awaiting) involved.emplace_back(a, "awaited");
+      for (const auto& b : r.ballots) involved.emplace_back(b.actor, "has voted on it");
+      if (!r.change.new_manager.empty()) involved.emplace_back(r.change.new_manager, "its new manager");
+      std::set<ActorId> named;
+      for (const auto& [actor, why] : involved) {
+        if (next.find(actor) != nullptr || !named.insert(actor).second) continue;
+        errors.push_back("open request " + id + ": '" + actor + "' (" + why +
+                         ") is missing from the new registry");
+      }
+      if (r.change.tld.empty()) continue;
+      const Actor* manager = registry.manager_of(r.change.tld);
+      const Actor* next_manager = effective.manager_of(r.change.tld);
+      if (manager != nullptr && next_manager == nullptr) {
+        errors.push_back("open request " + id + ": TLD '" + r.change.tld + "' would lose its manager '" +
+                         manager->id + "'");
+      } else if (manager != nullptr && next_manager->id != manager->id) {
+        errors.push_back("open request " + id + ": the manager of TLD '" + r.change.tld +
+                         "' would change from '" + manager->id + "' to '" + next_manager->id + "'");
+      }
+    }
+    std::vector<std::string> orphaned;
+    for (const auto& t : zone->tlds()) {
+      std::string label = t.tld_label();
+      if (registry.manager_of(label) != nullptr && effective.manager_of(label) == nullptr)
+        orphaned.push_back(label);
+    }
+    if (!orphaned.empty()) warnings.push_back("TLDs left without a manager: " + joined(orphaned));
+    if (mode == ClockMode::simulated && !registry.with_role("instructor").empty() &&
+        next.with_role("instructor").empty()) {
+      warnings.emplace_back(
+          "no actor has the role 'instructor' any more: nobody can advance the simulated clock");
+    }
+  }
+
+  // Adopts `next` (a registry as given, without transfers) and `next_policy`: one "reconfigured"
+  // entry, then every open request re-evaluated. Live, the new configuration is checked first
+  // and a refusal changes nothing; in replay it is not (it was when it was logged).
+  Result<ReloadReport> handle_reconfigure(ActorRegistry next, std::shared_ptr<const Policy> next_policy) {
+    ReloadReport report;
+    RegistryDiff diff = diff_registries(base_registry, next);
+    report.added = diff.added;
+    report.removed = diff.removed;
+    report.modified = diff.changed;
+    report.previous_model = policy->id();
+    report.model = next_policy->id();
+    report.model_changed =
+        policy->id() != next_policy->id() || policy->definition() != next_policy->definition();
+    std::vector<std::string> errors;
+    ActorRegistry effective = with_transfers(next, errors);
+    if (!replaying) {
+      check_reconfiguration(next, effective, errors, report.warnings);
+      if (!errors.empty()) {
+        return fail(Errc::conflict,
+                    "the new configuration is refused (nothing changed): " + joined(errors, "; "));
+      }
+    }
+    report.changed = true;
+    Json o = entry("reconfigured");
+    o["registry"] = next.fingerprint();
+    o["previous_registry"] = base_registry.fingerprint();
+    o["actors"] = registry_to_json(next);
+    o["added"] = to_array(diff.added);
+    o["removed"] = to_array(diff.removed);
+    o["changed"] = to_array(diff.changed);
+    Json::Array replaced;
+    for (const auto* ids : {&diff.removed, &diff.changed}) {
+      for (const auto& id : *ids) replaced.push_back(actor_to_json(*base_registry.find(id)));
+    }
+    o["replaced"] = Json(std::move(replaced));
+    o["model"] = next_policy->id();
+    o["model_definition"] = next_policy->definition();
+    o["previous_model"] = policy->id();
+    o["previous_model_definition"] = policy->definition();
+    report.log_index = log.next_index();
+    if (auto e = emit(std::move(o)); !e) return std::unexpected(e.error());
+    base_registry = std::move(next);
+    registry = std::move(effective);
+    policy = std::move(next_policy);
+    publish_keys();
+    const std::vector<RequestId> open(awaiting_ids.begin(), awaiting_ids.end());
+    for (const auto& id : open) {
+      RequestInfo& r = requests.at(id);
+      if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+      if (r.state != RequestState::awaiting) report.decided.push_back(id);
+    }
+    return report;
+  }
+
   Result<void> check_document(const SignedDocument& doc, std::string_view type) const {
     if (to_string(doc.document().type) != type) {
       return fail(Errc::invalid_input, "expected a '" + std::string(type) + "' document, got '" +
@@ -876,6 +1081,7 @@ struct Authority::Impl {
   std::string genesis_key_override;  // offline verification replays without the private key
   bool resume_allowed = false;       // open() may start from a snapshot; verification never does
   bool signatures_checked = false;   // verify_log checked every document before replaying
+  bool verifying = false;            // verify_log: the registry given may be any the log records
 
   template <class F>
   auto mutate(F&& handler, std::string_view wire, std::string_view type) -> decltype(handler(std::declval<const SignedDocument&>())) {
@@ -932,19 +1138,101 @@ struct Authority::Impl {
     return emit(std::move(g));
   }
 
+  // What is wrong with the registry given to open() (`registry`): how it differs from `expected`.
+  std::string registry_mismatch(const ActorRegistry& expected, const std::string& expected_name) const {
+    const std::string copy = (opts.state_dir / kActorsFile).string();
+    return "the actor registry given differs from " + expected_name + ": " +
+           describe_difference(expected, registry) + ": start with --actors " + copy +
+           " or use a new --state";
+  }
+
+  // Checks the configuration open() was given (`registry`, `policy`) against the log's current
+  // one (that of its last "reconfigured" entry, or of its genesis entry), then sets the
+  // configuration replay starts from: the genesis entry's. Verification (`verifying`) accepts a
+  // registry of any point of the log and builds the genesis model with opts.resolve_policy.
+  Result<void> adopt_genesis_configuration(const Json& genesis,
+                                           const std::vector<RecordedConfiguration>& history) {
+    const std::string model = field(genesis, "model");
+    const std::string fingerprint = field(genesis, "registry");
+    const std::string copy = (opts.state_dir / kActorsFile).string();
+    if (verifying) {
+      bool known = registry.fingerprint() == fingerprint;
+      for (const auto& c : history) known = known || registry.fingerprint() == c.registry.fingerprint();
+      if (!known) {
+        return fail(Errc::conflict,
+                    "the actor registry given is none of those the log records (entry 0 or a "
+                    "reconfiguration): verify with the state's actors.toml");
+      }
+    } else if (history.empty()) {
+      if (model != policy->id()) {
+        return fail(Errc::conflict, "the state was created with model '" + model + "', not '" + policy->id() +
+                                        "': start with --model " + model + " or use a new --state");
+      }
+      if (fingerprint != registry.fingerprint()) {
+        auto recorded = ActorRegistry::from_file(opts.state_dir / kActorsFile);
+        if (recorded && recorded->fingerprint() == fingerprint) {
+          return fail(Errc::conflict,
+                      registry_mismatch(*recorded, "the one the state was created with (" + copy + ")"));
+        }
+        return fail(Errc::conflict, "the actor registry differs from the one the state was created with (" +
+                                        copy + "): start with --actors " + copy + " or use a new --state");
+      }
+    } else {
+      const RecordedConfiguration& last = history.back();
+      const std::string since = " since the reconfiguration at log entry " + std::to_string(last.index);
+      if (last.model != policy->id()) {
+        return fail(Errc::conflict, "the state's model is '" + last.model + "'" + since + ", not '" +
+                                        policy->id() + "': start with --model " + last.model +
+                                        " or use a new --state");
+      }
+      if (!last.model_definition.empty() && last.model_definition != policy->definition()) {
+        return fail(Errc::conflict, "the model file '" + last.model +
+                                        "' differs from the text the state adopted" + since +
+                                        ": restore it (the log holds that text) or use a new --state");
+      }
+      if (last.registry.fingerprint() != registry.fingerprint()) {
+        // Where the current registry was adopted: the first of the last reconfigurations that
+        // all recorded it (none of them, when they replaced only the model).
+        std::size_t first = history.size() - 1;
+        while (first > 0 && history[first - 1].registry.fingerprint() == last.registry.fingerprint()) --first;
+        const std::string adopted =
+            history[first].previous_fingerprint == last.registry.fingerprint()
+                ? "the one the state was created with"
+                : "the state's current one, adopted at log entry " + std::to_string(history[first].index);
+        return fail(Errc::conflict, registry_mismatch(last.registry, adopted + " (" + copy + ")"));
+      }
+    }
+    if (history.empty()) {
+      base_registry = registry;
+      if (verifying) {
+        auto p = policy_for(model, "");
+        if (!p) return std::unexpected(p.error());
+        policy = *p;
+      }
+      return {};
+    }
+    const RecordedConfiguration& first = history.front();
+    auto genesis_registry = previous_registry(first);
+    if (!genesis_registry) return std::unexpected(genesis_registry.error());
+    if (genesis_registry->fingerprint() != fingerprint || first.previous_model != model) {
+      return fail(Errc::check_failed,
+                  "log entry " + std::to_string(first.index) +
+                      " (reconfigured) replaced another configuration than that of entry 0");
+    }
+    auto genesis_policy = policy_for(first.previous_model, first.previous_model_definition);
+    if (!genesis_policy) return std::unexpected(genesis_policy.error());
+    base_registry = *genesis_registry;
+    registry = std::move(*genesis_registry);
+    policy = std::move(*genesis_policy);
+    return {};
+  }
+
   Result<void> replay(const std::vector<std::string>& lines) {
-    auto genesis = Json::parse(lines.front());
+    auto genesis = Json::parse(lines.front(), kEntryLimits);
     if (!genesis || !genesis->is_object()) return fail(Errc::check_failed, "log entry 0 is not a JSON object");
-    auto model = field(*genesis, "model");
-    if (model != policy->id()) {
-      return fail(Errc::conflict, "the state was created with model '" + std::string(model) + "', not '" + policy->id() +
-                                      "': start with --model " + std::string(model) + " or use a new --state");
-    }
-    if (field(*genesis, "registry") != registry.fingerprint()) {
-      return fail(Errc::conflict, "the actor registry differs from the one the state was created with (" +
-                                      (opts.state_dir / kActorsFile).string() + "): start with --actors " +
-                                      (opts.state_dir / kActorsFile).string() + " or use a new --state");
-    }
+    auto history = recorded_configurations(lines);
+    if (!history) return std::unexpected(history.error());
+    if (auto e = adopt_genesis_configuration(*genesis, *history); !e) return e;
     auto clock_text = field(*genesis, "clock");
     if (clock_text != (mode == ClockMode::simulated ? "simulated" : "real")) {
       return fail(Errc::conflict, "the state was created with a " + std::string(clock_text) +
@@ -952,7 +1240,7 @@ struct Authority::Impl {
     }
     auto t = parse_time(field(*genesis, "time"));
     if (!t) return fail(Errc::check_failed, "log entry 0 has no valid time");
-    const bool resumed = resume_allowed && resume_from_snapshot(lines);
+    const bool resumed = resume_allowed && resume_from_snapshot(lines, *history);
     const std::uint64_t from = log.size();
     replaying = true;
     log.start_replay(&lines);
@@ -975,7 +1263,7 @@ struct Authority::Impl {
       auto where = [&](const Error& e) {
         return fail(Errc::check_failed, "replaying entry " + std::to_string(i) + ": " + e.message);
       };
-      auto o = Json::parse(lines[i]);
+      auto o = Json::parse(lines[i], kEntryLimits);
       if (!o || !o->is_object()) return fail(Errc::check_failed, "log entry " + std::to_string(i) + " is not a JSON object");
       auto event = field(*o, "event");
       auto time = parse_time(field(*o, "time"));
@@ -986,6 +1274,16 @@ struct Authority::Impl {
         Json t = entry("tick");
         if (auto e = emit(std::move(t)); !e) return where(e.error());
         if (auto f = fire_timeouts(); !f) return where(f.error());
+        if (auto e = commit(); !e) return where(e.error());
+        continue;
+      }
+      if (event == "reconfigured") {
+        auto recorded = decode_reconfigured(*o, i);
+        if (!recorded) return std::unexpected(recorded.error());
+        auto next_policy = policy_for(recorded->model, recorded->model_definition);
+        if (!next_policy) return where(next_policy.error());
+        if (auto r = handle_reconfigure(std::move(recorded->registry), std::move(*next_policy)); !r)
+          return where(r.error());
         if (auto e = commit(); !e) return where(e.error());
         continue;
       }
@@ -1063,6 +1361,7 @@ Result<std::unique_ptr<Authority>> Authority::open(AuthorityOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->opts = options;
   impl->registry = options.registry;
+  impl->base_registry = options.registry;
   impl->policy = options.policy;
   impl->mode = options.clock;
   namespace fs = std::filesystem;
@@ -1113,6 +1412,7 @@ Result<std::unique_ptr<Authority>> Authority::open(AuthorityOptions options) {
     if (auto e = impl->replay(*lines); !e) return std::unexpected(e.error());
     impl->since_snapshot = impl->startup.replayed_entries;
   }
+  impl->publish_keys();
   if (auto e = impl->signer.sign_full(*impl->zone, impl->sign_epoch); !e) return std::unexpected(e.error());
   impl->zone_dirty = true;
   // A long replay is not repeated at the next start.
@@ -1141,9 +1441,18 @@ Result<Timestamp> Authority::advance_clock(std::string_view wire) {
 void Authority::preverify(std::string_view signed_document) const {
   const Impl& m = *m_impl;
   auto doc = SignedDocument::parse(signed_document);
-  if (!doc || !doc->verify(m.opts.registry)) return;  // the mutation will say what is wrong
+  if (!doc) return;  // the mutation will say what is wrong
+  std::shared_ptr<const ActorRegistry> keys;
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(m.preverified_mutex);
+    keys = m.verify_keys;
+    generation = m.keys_generation;
+  }
+  if (!keys || !doc->verify(*keys)) return;
   std::string key = Impl::preverified_key(*doc);
   std::lock_guard lock(m.preverified_mutex);
+  if (generation != m.keys_generation) return;  // checked against keys replaced meanwhile
   if (!m.preverified.insert(key).second) return;
   m.preverified_order.push_back(std::move(key));
   while (m.preverified_order.size() > kPreverified) {
@@ -1175,6 +1484,44 @@ Result<std::size_t> Authority::tick() {
   }
   if (auto e = m.commit(); !e) return std::unexpected(e.error());
   return fired;
+}
+
+Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry,
+                                                      std::shared_ptr<const Policy> policy) {
+  Impl& m = *m_impl;
+  if (!m.failed && !m.log.journal_failure().empty()) m.failed = true;
+  if (m.failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
+  if (!policy) return fail(Errc::invalid_input, "no policy given");
+  if (registry.fingerprint() == m.base_registry.fingerprint() && policy->id() == m.policy->id() &&
+      policy->definition() == m.policy->definition()) {
+    ReloadReport same;
+    same.previous_model = same.model = m.policy->id();
+    return same;
+  }
+  m.clock_now = m.current_time();
+  auto report = m.handle_reconfigure(std::move(registry), std::move(policy));
+  if (!report) {
+    // A refusal stages nothing; an error after staging means state moved without the log.
+    if (m.log.next_index() != m.log.size()) {
+      m.log.discard();
+      m.failed = true;
+    }
+    return report;
+  }
+  if (auto e = m.commit(); !e) return std::unexpected(e.error());
+  if (auto durable = m.log.wait_durable(m.log.last_ticket()); !durable) {
+    m.failed = true;
+    return std::unexpected(durable.error());
+  }
+  if (m.log.persistent()) {
+    if (auto w = write_file_durably(m.opts.state_dir / kActorsFile, m.base_registry.to_toml()); !w) {
+      report->warnings.push_back("the new registry is adopted and logged, but " +
+                                 (m.opts.state_dir / kActorsFile).string() +
+                                 " was not rewritten: " + w.error().message);
+      m.notice(report->warnings.back());
+    }
+  }
+  return report;
 }
 
 const RequestInfo* Authority::find(const RequestId& id) const {
@@ -1329,7 +1676,7 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   // 1. Chain and indexes: pins an edit, a deletion or a reordering to the first entry concerned.
   std::string prev;
   for (std::uint64_t i = 0; i < lines->size(); ++i) {
-    auto o = Json::parse((*lines)[i]);
+    auto o = Json::parse((*lines)[i], kEntryLimits);
     if (!o || !o->is_object()) return bad(i, "entry " + std::to_string(i) + " is not a JSON object");
     const Json* index = o->find("index");
     if (index == nullptr || index->as_uint64() != i) {
@@ -1345,14 +1692,45 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     prev = detail::sha256_hex((*lines)[i]);
   }
 
-  auto genesis = Json::parse(lines->front()).value();
+  auto genesis = Json::parse(lines->front(), kEntryLimits).value();
   report.model = field(genesis, "model");
   std::string authority_key = field(genesis, "authority_key");
+  auto history = recorded_configurations(*lines);
+  if (!history) return bad(std::nullopt, history.error().message);
+  report.reconfigurations = history->size();
+  if (!history->empty()) report.model = history->back().model;
 
-  // 2. Actor signatures against the registry.
+  // 2. Actor signatures against the registry in force at each entry: the one given when the
+  // log was never reconfigured; otherwise the genesis registry (rebuilt from the first
+  // reconfiguration) up to the first "reconfigured" entry and each recorded one after its own.
   fs::path actors_path = options.actors.empty() ? beside / kActorsFile : options.actors;
   auto registry = ActorRegistry::from_file(actors_path);
   if (!registry) return bad(std::nullopt, registry.error().message);
+  std::vector<std::pair<std::uint64_t, const ActorRegistry*>> in_force{{0, &*registry}};
+  std::optional<ActorRegistry> genesis_registry;
+  if (!history->empty()) {
+    auto g = previous_registry(history->front());
+    if (!g) return bad(history->front().index, g.error().message);
+    if (g->fingerprint() != field(genesis, "registry")) {
+      return bad(history->front().index,
+                 "entry " + std::to_string(history->front().index) +
+                     " (reconfigured) replaced another registry than that of entry 0");
+    }
+    bool known = registry->fingerprint() == g->fingerprint();
+    for (const auto& c : *history) known = known || registry->fingerprint() == c.registry.fingerprint();
+    if (!known) {
+      return bad(std::nullopt, "the actor registry '" + actors_path.string() +
+                                   "' is none of those the log records (entry 0 or a reconfiguration)");
+    }
+    genesis_registry = std::move(*g);
+    in_force = {{0, &*genesis_registry}};
+    for (const auto& c : *history) in_force.emplace_back(c.index, &c.registry);
+  }
+  auto registry_at = [&](std::uint64_t index) -> const ActorRegistry& {
+    auto it = std::upper_bound(in_force.begin(), in_force.end(), index,
+                               [](std::uint64_t i, const auto& segment) { return i < segment.first; });
+    return *std::prev(it)->second;
+  };
   {
     // Ed25519 checks dominate: spread them over the cores in interleaved slices; the first bad
     // entry is the smallest index any slice found.
@@ -1366,11 +1744,11 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     auto check = [&](unsigned t) {
       Slice& slice = slices[t];
       for (std::uint64_t i = t; i < lines->size(); i += threads) {
-        auto o = Json::parse((*lines)[i]).value();
+        auto o = Json::parse((*lines)[i], kEntryLimits).value();
         const Json* document = o.find("document");
         if (document == nullptr) continue;
         auto doc = SignedDocument::from_json(*document);
-        auto verified = doc ? doc->verify(*registry) : Result<void>(std::unexpected(doc.error()));
+        auto verified = doc ? doc->verify(registry_at(i)) : Result<void>(std::unexpected(doc.error()));
         if (!verified) {
           slice.first_bad = i;
           slice.message = "entry " + std::to_string(i) + ": " + verified.error().message;
@@ -1397,14 +1775,13 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   // 3. Replay from the base zone: every derived entry and digest must come out the same.
   if (options.replay) {
     if (!options.resolve_policy) return bad(std::nullopt, "no policy resolver given for replay");
-    auto policy = options.resolve_policy(report.model);
-    if (!policy) return bad(0, "entry 0 names model '" + report.model + "': " + policy.error().message);
     fs::path base_path = options.base_zone.empty() ? beside / kBaseZoneFile : options.base_zone;
     auto base = read_file(base_path);
     if (!base) return bad(std::nullopt, "replay needs the base zone: " + base.error().message + " (pass --base-zone)");
     Impl impl;
     impl.registry = *registry;
-    impl.policy = *policy;
+    impl.opts.resolve_policy = options.resolve_policy;
+    impl.verifying = true;  // replay() sets the genesis configuration from the log
     impl.mode = field(genesis, "clock") == "simulated" ? ClockMode::simulated : ClockMode::real;
     auto key = ActorKey::generate("authority");
     impl.authority_key = key;
@@ -1414,6 +1791,8 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
     impl.signatures_checked = true;  // step 2 verified every document of these very lines
     if (auto e = impl.replay(*lines); !e) {
       std::optional<std::uint64_t> where = impl.log.mismatch().value_or(impl.log.size());
+      if (impl.log.size() == 0 && e.error().code == Errc::conflict)
+        where = std::nullopt;  // the registry given
       return bad(where, e.error().message);
     }
   }
@@ -1444,9 +1823,12 @@ LogVerifyReport Authority::verify_log(const LogVerifyOptions& options) {
   }
 
   report.ok = true;
-  report.message = "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
-                   " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +
-                   (options.replay ? ", replay reproduces every decision and zone digest" : "");
+  report.message =
+      "ok: " + std::to_string(report.entries) + " entries, " + std::to_string(report.documents) +
+      " signatures, root " + report.root_hex.substr(0, 16) + "…, model '" + report.model + "'" +
+      (report.reconfigurations > 0 ? " (" + std::to_string(report.reconfigurations) + " reconfigurations)"
+                                   : std::string()) +
+      (options.replay ? ", replay reproduces every decision and zone digest" : "");
   return report;
 }
 

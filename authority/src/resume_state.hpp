@@ -20,8 +20,11 @@ namespace rootgov::authority::detail {
 struct ResumeState {
   static constexpr std::uint64_t kFormat = 1;
 
-  std::string model;                     ///< policy id of the genesis entry
-  std::string registry_fingerprint;      ///< of the registry the state was created with
+  /// Policy id and registry fingerprint in force at entry log_size - 1: those of the genesis
+  /// entry, or of the last "reconfigured" entry it covers (the registry as recorded, without
+  /// transfers; `manages` holds what transfers did).
+  std::string model;
+  std::string registry_fingerprint;
   std::uint64_t log_size = 0;            ///< entries covered: [0, log_size)
   std::string last_entry_hash;           ///< hex SHA-256 of entry log_size - 1
   std::string merkle_root;               ///< hex RFC 9162 root of entries [0, log_size)

@@ -103,7 +103,7 @@ LogSummary summarize(const std::vector<Entry>& entries) {
   std::map<std::string, std::size_t> by_id;
   for (const auto& [text, e] : entries) {
     const std::string event = str(e, "event");
-    if (event == "genesis") {
+    if (event == "genesis" || event == "reconfigured") {
       s.model = str(e, "model");
       continue;
     }
@@ -177,11 +177,7 @@ void register_verify(CLI::App& log) {
     o.base_zone = a->base_zone;
     o.tree_head = a->sth;
     o.replay = !a->no_replay;
-    o.resolve_policy = [](const std::string& model) -> Result<std::shared_ptr<const auth::Policy>> {
-      auto p = policies::load_policy(model);
-      if (!p) return std::unexpected(p.error());
-      return std::shared_ptr<const auth::Policy>(std::move(*p));
-    };
+    o.resolve_policy = policies::policy_from_record;
     if (!fs::exists(a->path)) throw ExitError(kExitUsage, "no such file or directory: '" + a->path + "'");
     auto r = auth::Authority::verify_log(o);
     if (a->json) {

@@ -83,6 +83,18 @@ std::string describe(const json::object& e) {
   if (event == "clock") return fmt::format("clock advanced by {} to {}", actor, str(e, "now"));
   if (event == "resigned") return fmt::format("zone re-signed, serial {}", str(e, "serial"));
   if (event == "tick") return "timeouts fired";
+  if (event == "reconfigured") {
+    std::vector<std::string> parts;
+    if (auto a = str_list(e, "added"); !a.empty()) parts.push_back("actors added: " + joined(a));
+    if (auto r = str_list(e, "removed"); !r.empty()) parts.push_back("removed: " + joined(r));
+    if (auto c = str_list(e, "changed"); !c.empty()) parts.push_back("changed: " + joined(c));
+    const std::string model = str(e, "model");
+    if (model != str(e, "previous_model") ||
+        str(e, "model_definition") != str(e, "previous_model_definition")) {
+      parts.push_back("model " + model);
+    }
+    return "configuration replaced" + (parts.empty() ? std::string() : ": " + joined(parts, "; "));
+  }
   return "";
 }
 

@@ -164,6 +164,8 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   // (AuthorityApi::durability_wait), so concurrent requests share fdatasyncs (group commit).
   options.defer_durability = true;
   options.notice = [](std::string_view text) { spdlog::warn("msg=\"{}\"", text); };
+  // A log whose model was replaced by a reconfiguration replays with the models it recorded.
+  options.resolve_policy = policies::policy_from_record;
   auto opened = auth::Authority::open(std::move(options));
   if (!opened) return std::unexpected(opened.error());
   out.authority = std::move(*opened);
@@ -288,6 +290,34 @@ Result<void> AuthorityApi::checkpoint() {
   auto r = m_authority->snapshot();
   if (r) spdlog::info("msg=\"checkpoint written\" log_size={}", m_authority->log_size());
   return r;
+}
+
+Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry,
+                                         std::shared_ptr<const auth::Policy> policy) {
+  auto report = m_authority->replace_configuration(std::move(registry), std::move(policy));
+  if (!report) {
+    m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "refused"}}).inc();
+    return std::unexpected(report.error());
+  }
+  if (!report->changed) {
+    m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "unchanged"}}).inc();
+    return fmt::format("changed=false model=\"{}\" note=\"registry and model unchanged; nothing recorded\"",
+                       report->model);
+  }
+  m_metrics.counter("rootgov_reloads_total", "SIGHUP reloads, by result", {{"result", "adopted"}}).inc();
+  for (const auto& w : report->warnings) spdlog::warn("msg=\"reload warning\" warning=\"{}\"", w);
+  changed();
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+    return out;
+  };
+  return fmt::format(
+      "changed=true log_index={} actors_added=\"{}\" actors_removed=\"{}\" actors_changed=\"{}\" "
+      "model=\"{}\" "
+      "model_changed={} previous_model=\"{}\" decided=\"{}\" warnings={}",
+      report->log_index, list(report->added), list(report->removed), list(report->modified), report->model,
+      report->model_changed, report->previous_model, list(report->decided), report->warnings.size());
 }
 
 ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
@@ -424,7 +454,7 @@ ApiResult<Json> AuthorityApi::actors() {
 ApiResult<Json> AuthorityApi::model() {
   const auto& p = m_authority->policy();
   boost::json::object o{{"id", p.id()}, {"title", p.title()}};
-  if (auto graph = policies::policy_graph(p.id())) o["graph"] = *graph;
+  o["graph"] = policies::policy_graph(p);  // the model in force, not the file as it is now
   return Json(std::move(o));
 }
 

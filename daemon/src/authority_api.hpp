@@ -59,6 +59,12 @@ class AuthorityApi final : public Api {
              const std::filesystem::path& state_dir);
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();
+  /// SIGHUP, after checkpoint(): adopts `registry` and `policy` where they differ from those in
+  /// force (Authority::replace_configuration; the "reconfigured" entry and whatever it decided
+  /// reach the event stream like every entry). Returns, for the "reloaded" log line, what changed
+  /// as key=value pairs; a refusal is the error, and the configuration in force stays.
+  Result<std::string> reload(authority::ActorRegistry registry,
+                             std::shared_ptr<const authority::Policy> policy);
 
   ApiResult<RequestJson> submit_request(std::string_view signed_document) override;
   ApiResult<RequestJson> get_request(std::string_view id) override;

@@ -34,7 +34,9 @@ Daemon::~Daemon() {
 
 void Daemon::set_api(std::unique_ptr<Api> api) { m_api = std::move(api); }
 
-void Daemon::set_reload_hook(std::function<Result<void>()> hook) { m_reload = std::move(hook); }
+void Daemon::set_reload_hook(std::function<Result<std::string>()> hook) {
+  m_reload = std::move(hook);
+}
 
 Result<Endpoint> Daemon::start() {
   if (m_state.load() != DaemonState::created) return fail(Errc::internal, "the daemon was already started");
@@ -76,7 +78,7 @@ void Daemon::arm_signals() {
         if (auto ok = m_reload(); !ok) {
           spdlog::error("msg=\"reload failed; keeping the current state\" error=\"{}\"", ok.error().message);
         } else {
-          spdlog::info("msg=\"reloaded\"");
+          spdlog::info("msg=\"reloaded\"{}{}", ok->empty() ? "" : " ", *ok);
         }
       });
       arm_signals();

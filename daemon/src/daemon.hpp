@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include <rootgov/common/result.hpp>
 
@@ -33,7 +34,9 @@ class Daemon {
   /// Sets the API implementation (default: UnwiredApi). Call before start().
   void set_api(std::unique_ptr<Api> api);
   /// Called on SIGHUP, on the authority executor; an error is logged and the old state kept.
-  void set_reload_hook(std::function<Result<void>()> hook);
+  /// On success the hook returns what it did as `key=value` pairs, appended to the "reloaded"
+  /// log line ("" for nothing to add).
+  void set_reload_hook(std::function<Result<std::string>()> hook);
 
   /// Registers routes, binds the HTTP listener and installs signal handlers. Returns the
   /// bound HTTP endpoint (the port is the real one when the config asked for port 0).
@@ -62,7 +65,7 @@ class Daemon {
   EventHub m_events;
   Router m_router;
   std::unique_ptr<Api> m_api;
-  std::function<Result<void>()> m_reload;
+  std::function<Result<std::string>()> m_reload;
   std::unique_ptr<HttpServer> m_server;
   struct Signals;
   std::unique_ptr<Signals> m_signals;

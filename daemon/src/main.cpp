@@ -91,24 +91,21 @@ int main(int argc, char** argv) {
     auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
     AuthorityApi* wired = api.get();
     wired->start(daemon.runtime().authority(), daemon.runtime().files(), config.state_dir);
-    // SIGHUP: checkpoint (flush, snapshot, signed tree head), then re-read the registry and a
-    // model file. The log pins both (replay must reproduce every decision), so a changed one is
-    // reported and not adopted: it needs a new state directory (docs/design/daemon.md).
+    // SIGHUP: checkpoint (flush, snapshot, signed tree head), then re-read the registry and the
+    // model (a model file is read again) and adopt whatever changed: the authority records it in
+    // the log and re-evaluates the open requests (docs/design/daemon.md "Reload (SIGHUP)").
     const auto registry_file = !config.actors_file.empty() ? config.actors_file : config.state_dir / "actors.toml";
     const std::string model_id = config.model;
-    daemon.set_reload_hook([wired, registry_file, model_id]() -> rootgov::Result<void> {
-      if (auto c = wired->checkpoint(); !c) return c;
+    daemon.set_reload_hook([wired, registry_file, model_id]() -> rootgov::Result<std::string> {
+      if (auto c = wired->checkpoint(); !c) return std::unexpected(c.error());
       auto registry = rootgov::authority::ActorRegistry::from_file(registry_file);
       if (!registry) return std::unexpected(registry.error());
-      if (registry->fingerprint() != wired->authority().registry().fingerprint()) {
-        return rootgov::fail(rootgov::Errc::conflict,
-                             "the actor registry in " + registry_file.string() +
-                                 " changed; the audit log pins the registry it was started with, so the change is "
-                                 "not adopted: start a new --state with it");
-      }
       auto policy = rootgov::policies::load_policy(model_id);
-      if (!policy) return std::unexpected(policy.error());
-      return {};
+      if (!policy) {
+        return rootgov::fail(policy.error().code, "model '" + model_id + "': " + policy.error().message);
+      }
+      return wired->reload(std::move(*registry),
+                           std::shared_ptr<const rootgov::authority::Policy>(std::move(*policy)));
     });
     daemon.set_api(std::move(api));
     auto bound = daemon.start();

@@ -807,7 +807,8 @@ std::vector<ActorId> members_of(const BodySpec& body, const RequestView& request
   return {out.begin(), out.end()};
 }
 
-ModelPolicy::ModelPolicy(ModelSpec spec, std::string id) : m_spec(std::move(spec)), m_id(std::move(id)) {}
+ModelPolicy::ModelPolicy(ModelSpec spec, std::string id, std::string definition)
+    : m_spec(std::move(spec)), m_id(std::move(id)), m_definition(std::move(definition)) {}
 
 Result<void> ModelPolicy::may_submit(const RequestView& request, const ActorRegistry& registry) const {
   std::string kind(authority::to_string(request.kind));

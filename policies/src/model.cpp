@@ -721,7 +721,7 @@ std::expected<ModelSpec, std::vector<ModelError>> parse_model(std::string_view t
   return model;
 }
 
-Result<ModelSpec> read_model_file(const std::filesystem::path& path) {
+Result<std::string> read_model_text(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return fail(Errc::io, fmt::format("cannot read model file '{}': it is a directory", path.string()));
@@ -731,13 +731,23 @@ Result<ModelSpec> read_model_file(const std::filesystem::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) return fail(Errc::io, fmt::format("cannot read model file '{}'", path.string()));
-  auto model = parse_model(buffer.str(), path.string());
+  return buffer.str();
+}
+
+Result<ModelSpec> parse_model_text(std::string_view text, std::string_view source_name) {
+  auto model = parse_model(text, source_name);
   if (!model) {
     std::string message;
     for (const auto& e : model.error()) message += (message.empty() ? "" : "\n") + e.to_string();
     return fail(Errc::check_failed, message);
   }
   return std::move(*model);
+}
+
+Result<ModelSpec> read_model_file(const std::filesystem::path& path) {
+  auto text = read_model_text(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_model_text(*text, path.string());
 }
 
 Result<void> check_model_file(const std::filesystem::path& path) {

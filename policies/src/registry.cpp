@@ -142,17 +142,53 @@ Result<ModelSpec> load_model_spec(std::string_view id_or_path) {
 
 Result<std::unique_ptr<authority::Policy>> load_policy(std::string_view id_or_path) {
   if (PolicyRegistry::global().contains(id_or_path)) return PolicyRegistry::global().create(id_or_path);
+  if (builtin_spec(id_or_path) == nullptr && looks_like_path(id_or_path)) {
+    auto text = read_model_text(std::filesystem::path(id_or_path));
+    if (!text) return std::unexpected(text.error());
+    auto spec = parse_model_text(*text, id_or_path);
+    if (!spec) return std::unexpected(spec.error());
+    return std::unique_ptr<authority::Policy>(
+        std::make_unique<ModelPolicy>(std::move(*spec), std::string(id_or_path), std::move(*text)));
+  }
   auto spec = load_model_spec(id_or_path);
   if (!spec) return std::unexpected(spec.error());
   return std::unique_ptr<authority::Policy>(std::make_unique<ModelPolicy>(std::move(*spec), std::string(id_or_path)));
+}
+
+Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id,
+                                                                    const std::string& definition) {
+  if (definition.empty()) {
+    auto policy = load_policy(id);
+    if (!policy) return std::unexpected(policy.error());
+    return std::shared_ptr<const authority::Policy>(std::move(*policy));
+  }
+  auto spec = parse_model_text(definition, id);
+  if (!spec) return std::unexpected(spec.error());
+  return std::shared_ptr<const authority::Policy>(
+      std::make_shared<ModelPolicy>(std::move(*spec), id, definition));
+}
+
+namespace {
+
+std::string plugin_graph(const authority::Policy& policy) {
+  return fmt::format(
+      "digraph \"{}\" {{\n  label=\"{} (c++ plugin: its stages are code, not data)\";\n  \"{}\" "
+      "[shape=box];\n}}\n",
+      policy.id(), policy.title(), policy.id());
+}
+
+}  // namespace
+
+std::string policy_graph(const authority::Policy& policy) {
+  if (const auto* model = dynamic_cast<const ModelPolicy*>(&policy)) return to_dot(model->spec());
+  return plugin_graph(policy);
 }
 
 Result<std::string> policy_graph(std::string_view id_or_path) {
   if (builtin_spec(id_or_path) == nullptr && PolicyRegistry::global().contains(id_or_path)) {
     auto policy = PolicyRegistry::global().create(id_or_path);
     if (!policy) return std::unexpected(policy.error());
-    return fmt::format("digraph \"{}\" {{\n  label=\"{} (c++ plugin: its stages are code, not data)\";\n  \"{}\" [shape=box];\n}}\n",
-                       (*policy)->id(), (*policy)->title(), (*policy)->id());
+    return plugin_graph(**policy);
   }
   auto spec = load_model_spec(id_or_path);
   if (!spec) return std::unexpected(spec.error());

@@ -37,11 +37,16 @@ std::string sha256_hex(const std::string& data) {
 
 // A policy for tests: the TLD manager and the affected managers confirm (affected managers'
 // silence is consent after 14 days), then "ntia" authorizes within 30 days or the request
-// expires. Governments may comment. Any binding rejection rejects.
+// expires. Governments may comment. Any binding rejection rejects. Without `ntia`, the
+// contacts' confirmation approves. `definition` stands for a model file's text.
 class TestPolicy : public Policy {
  public:
-  std::string id() const override { return "test-policy"; }
+  TestPolicy() = default;
+  TestPolicy(std::string id, bool ntia, std::string definition = {})
+      : m_id(std::move(id)), m_ntia(ntia), m_definition(std::move(definition)) {}
+  std::string id() const override { return m_id; }
   std::string title() const override { return "test policy"; }
+  std::string definition() const override { return m_definition; }
   Result<void> may_submit(const RequestView& r, const ActorRegistry& reg) const override {
     if (r.kind == ChangeKind::root_update) {
       const Actor* a = reg.find(r.requester);
@@ -86,7 +91,7 @@ class TestPolicy : public Policy {
       return d;
     }
     Timestamp auth_deadline = r.submitted_at + Duration{30 * 86400};
-    if (!votes.contains("ntia")) {
+    if (m_ntia && !votes.contains("ntia")) {
       if (now >= auth_deadline) {
         d.outcome = Outcome::expired;
         d.stage = "authorization";
@@ -102,11 +107,27 @@ class TestPolicy : public Policy {
     d.outcome = Outcome::approved;
     d.stage = "authorization";
     d.approvers = contacts;
-    d.approvers.push_back("ntia");
+    if (m_ntia) d.approvers.push_back("ntia");
     d.explanation = "approved";
     return d;
   }
+
+ private:
+  std::string m_id = "test-policy";
+  bool m_ntia = true;
+  std::string m_definition;
 };
+
+// Builds the test models by id: "test-policy", "contacts-only" (no ntia stage), and a "model
+// file" whose text is "ntia = true" or "ntia = false".
+PolicyResolver resolver() {
+  return [](const std::string& id, const std::string& definition) -> Result<std::shared_ptr<const Policy>> {
+    if (!definition.empty()) return std::make_shared<TestPolicy>(id, definition == "ntia = true", definition);
+    if (id == "test-policy") return std::make_shared<TestPolicy>();
+    if (id == "contacts-only") return std::make_shared<TestPolicy>("contacts-only", false);
+    return fail(Errc::not_found, "unknown model '" + id + "'");
+  };
+}
 
 constexpr const char* kZone =
     ".\t86400\tIN\tSOA\ta.root-servers.net. nstld.verisign-grs.com. 2005111800 1800 900 604800 86400\n"
@@ -163,6 +184,7 @@ class AuthorityTest : public ::testing::Test {
     o.clock = ClockMode::simulated;
     o.dnssec_algorithm = "ed25519";
     o.sign_threads = 1;
+    o.resolve_policy = resolver();
     return o;
   }
 
@@ -505,10 +527,7 @@ class LogVerifyTest : public AuthorityTest {
     o.actors = dir / "actors.toml";
     o.base_zone = dir / "base.zone";
     if (with_sth) o.tree_head = dir / "sth.json";
-    o.resolve_policy = [](const std::string& model) -> Result<std::shared_ptr<const Policy>> {
-      if (model != "test-policy") return fail(Errc::not_found, "unknown model");
-      return std::make_shared<TestPolicy>();
-    };
+    o.resolve_policy = resolver();
     return Authority::verify_log(o);
   }
   fs::path write_lines(const std::vector<std::string>& lines, const std::string& name) {
@@ -1051,6 +1070,360 @@ TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
   EXPECT_EQ(observe(**a), live);
+}
+
+// ---- reconfiguration (SIGHUP: a new registry or model adopted into a running log) ----
+
+class ReconfigurationTest : public AuthorityTest {
+ protected:
+  // The fixture's registry plus "newcomer" (role "observer"), with manager.br on a new key.
+  ActorRegistry grown_registry() {
+    ActorRegistry next = registry;
+    Actor newcomer;
+    newcomer.id = "newcomer";
+    newcomer.name = "a newcomer";
+    newcomer.roles = {"observer"};
+    keys.emplace("newcomer", ActorKey::generate("newcomer"));
+    newcomer.public_key = keys.at("newcomer").public_key();
+    EXPECT_TRUE(next.add(newcomer));
+    old_br_key.emplace(keys.at("manager.br"));
+    keys.erase("manager.br");
+    keys.emplace("manager.br", ActorKey::generate("manager.br"));
+    Actor br = *registry.find("manager.br");
+    br.public_key = keys.at("manager.br").public_key();
+    EXPECT_TRUE(next.add(br));
+    return next;
+  }
+  LogVerifyReport verify_with(const fs::path& actors) {
+    LogVerifyOptions o;
+    o.log = dir;
+    o.actors = actors;
+    o.base_zone = dir / "base.zone";
+    o.resolve_policy = resolver();
+    return Authority::verify_log(o);
+  }
+  static std::vector<std::string> events_of(const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const auto& l : lines) {
+      out.push_back(*Json::parse(l, Json::Limits{64, 64U << 20}).value().find("event")->as_string());
+    }
+    return out;
+  }
+  std::optional<ActorKey> old_br_key;
+};
+
+const char* kDelegateOrg =
+    R"({"kind":"delegate","tld":"org","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"}]})";
+
+TEST_F(ReconfigurationTest, ANewRegistryIsAdoptedLoggedAndReplayedExactly) {
+  const ActorRegistry genesis_registry = registry;
+  const fs::path genesis_copy = dir.string() + "-genesis-actors.toml";
+  ActorRegistry next = grown_registry();
+  Observed live;
+  std::uint64_t entry = 0;
+  {
+    auto a = Authority::open(options()).value();
+    std::vector<Event> events;
+    a->set_listener([&](const Event& e) { events.push_back(e); });
+    std::string stale = doc("newcomer", DocumentType::submit, Json::parse(kDelegateOrg).value());
+    EXPECT_FALSE(a->submit(stale)) << "not in the registry yet";
+    std::ofstream(genesis_copy) << genesis_registry.to_toml();
+    auto report = a->replace_configuration(next, std::make_shared<TestPolicy>());
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_TRUE(report->changed);
+    EXPECT_EQ(report->added, std::vector<ActorId>{"newcomer"});
+    EXPECT_EQ(report->modified, std::vector<ActorId>{"manager.br"});
+    EXPECT_TRUE(report->removed.empty());
+    EXPECT_FALSE(report->model_changed);
+    entry = report->log_index;
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].type, "reconfigured");
+    auto logged = Json::parse(a->log_entries(entry, 1).at(0), Json::Limits{64, 64U << 20}).value();
+    EXPECT_EQ(*logged.find("registry")->as_string(), next.fingerprint());
+    EXPECT_EQ(*logged.find("previous_registry")->as_string(), genesis_registry.fingerprint());
+    EXPECT_EQ(logged.find("actors")->as_array()->size(), next.all().size());
+    EXPECT_EQ(*logged.find("model")->as_string(), "test-policy");
+    EXPECT_NE(a->registry().find("newcomer"), nullptr);
+    EXPECT_EQ(ActorRegistry::from_file(dir / "actors.toml").value().fingerprint(), next.fingerprint())
+        << "<state>/actors.toml is the adopted registry";
+
+    // The newcomer acts; manager.br's old key no longer does, its new one does.
+    auto r = a->submit(doc("newcomer", DocumentType::submit, Json::parse(kDelegateOrg).value()));
+    ASSERT_TRUE(r) << r.error().message;
+    Document d;
+    d.type = DocumentType::submit;
+    d.actor = "manager.br";
+    d.time = Timestamp{1132272000};
+    d.seq = 1000;
+    d.body = Json::parse(kBrNs).value();
+    std::string old_key_doc = SignedDocument::sign(d, *old_br_key).value().to_wire();
+    a->preverify(old_key_doc);
+    auto refused = a->submit(old_key_doc);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::unauthorized);
+    auto br = a->submit(submit_doc("manager.br", kBrNs));
+    ASSERT_TRUE(br) << br.error().message;
+    ASSERT_TRUE(a->ballot(br->request.id, ballot_doc("manager.br", br->request.id, "approve")));
+    ASSERT_TRUE(a->ballot(br->request.id, ballot_doc("ntia", br->request.id, "approve")));
+    EXPECT_EQ(a->find(br->request.id)->state, RequestState::published);
+    live = observe(*a);
+  }
+  fs::remove(dir / "snapshot");
+
+  // A full replay from genesis with the new registry reproduces everything.
+  auto o = options();
+  o.registry = next;
+  {
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_FALSE((*a)->startup().from_snapshot);
+    EXPECT_EQ(observe(**a), live);
+    EXPECT_NE((*a)->registry().find("newcomer"), nullptr);
+  }
+  // The registry of genesis is no longer the state's: the error names what differs.
+  auto stale = Authority::open(options());
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, Errc::conflict);
+  EXPECT_NE(stale.error().message.find("missing actors: newcomer"), std::string::npos)
+      << stale.error().message;
+  EXPECT_NE(stale.error().message.find("different actors: manager.br (public_key)"), std::string::npos)
+      << stale.error().message;
+  EXPECT_NE(stale.error().message.find("entry " + std::to_string(entry)), std::string::npos)
+      << stale.error().message;
+
+  // Offline verification with the state's actors.toml (the last registry) or the genesis one.
+  auto report = verify_with(dir / "actors.toml");
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.reconfigurations, 1U);
+  EXPECT_EQ(report.documents, 4U);  // two submissions, two ballots; none checked with the wrong key
+  auto from_genesis = verify_with(genesis_copy);
+  EXPECT_TRUE(from_genesis.ok) << from_genesis.message;
+  // A registry the log never recorded does not verify it.
+  ActorRegistry foreign = next;
+  Actor extra = *next.find("newcomer");
+  extra.id = "stranger";
+  ASSERT_TRUE(foreign.add(extra));
+  const fs::path foreign_path = dir.string() + "-foreign-actors.toml";
+  std::ofstream(foreign_path) << foreign.to_toml();
+  auto bad = verify_with(foreign_path);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_NE(bad.message.find("none of those the log records"), std::string::npos) << bad.message;
+  fs::remove(genesis_copy);
+  fs::remove(foreign_path);
+}
+
+TEST_F(ReconfigurationTest, UnchangedConfigurationRecordsNothing) {
+  auto a = Authority::open(options()).value();
+  auto size = a->log_size();
+  auto report = a->replace_configuration(registry, std::make_shared<TestPolicy>());
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_FALSE(report->changed);
+  EXPECT_EQ(a->log_size(), size);
+  // A TOML rewrite of the same actors is the same registry.
+  auto reread = ActorRegistry::from_toml(registry.to_toml()).value();
+  EXPECT_FALSE(a->replace_configuration(reread, std::make_shared<TestPolicy>()).value().changed);
+  EXPECT_EQ(a->log_size(), size);
+}
+
+TEST_F(ReconfigurationTest, AnInvalidConfigurationIsRefusedAndChangesNothing) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+  const auto size = a->log_size();
+  const auto actors_file = ActorRegistry::from_file(dir / "actors.toml").value().fingerprint();
+
+  // Without manager.br (the requester, who voted, and the manager of the TLD) or ntia (awaited).
+  ActorRegistry shrunk;
+  for (const auto& [id, actor] : registry.all()) {
+    if (id == "manager.br" || id == "ntia") continue;
+    ASSERT_TRUE(shrunk.add(actor));
+  }
+  auto refused = a->replace_configuration(shrunk, std::make_shared<TestPolicy>());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::conflict);
+  const std::string& why = refused.error().message;
+  EXPECT_NE(why.find("nothing changed"), std::string::npos) << why;
+  EXPECT_NE(why.find(r.request.id + ": 'manager.br' (its requester)"), std::string::npos) << why;
+  EXPECT_NE(why.find("'ntia' (awaited)"), std::string::npos) << why;
+  EXPECT_NE(why.find("TLD 'br' would lose its manager 'manager.br'"), std::string::npos) << why;
+
+  // Handing br to another manager while its request is open.
+  ActorRegistry moved = registry;
+  Actor br = *registry.find("manager.br");
+  br.manages.clear();
+  ASSERT_TRUE(moved.add(br));
+  Actor gov = *registry.find("gov.br");
+  gov.manages = {"br"};
+  ASSERT_TRUE(moved.add(gov));
+  auto handed = a->replace_configuration(moved, std::make_shared<TestPolicy>());
+  ASSERT_FALSE(handed);
+  EXPECT_NE(handed.error().message.find("would change from 'manager.br' to 'gov.br'"), std::string::npos)
+      << handed.error().message;
+
+  auto empty =
+      a->replace_configuration(ActorRegistry{}, std::make_shared<TestPolicy>("contacts-only", false));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("no actors"), std::string::npos) << empty.error().message;
+
+  EXPECT_EQ(a->log_size(), size);
+  EXPECT_EQ(a->policy().id(), "test-policy");
+  EXPECT_EQ(a->registry().fingerprint(), registry.fingerprint());
+  EXPECT_EQ(ActorRegistry::from_file(dir / "actors.toml").value().fingerprint(), actors_file);
+  EXPECT_EQ(a->find(r.request.id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+  // The authority goes on as before.
+  auto done = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve"));
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->request.state, RequestState::published);
+}
+
+TEST_F(ReconfigurationTest, OpenRequestsAreDecidedUnderTheNewModelAtOnce) {
+  Observed live;
+  std::string id;
+  {
+    auto a = Authority::open(options()).value();
+    id = a->submit(submit_doc("manager.br", kBrNs)).value().request.id;
+    ASSERT_TRUE(a->ballot(id, ballot_doc("manager.br", id, "approve")));
+    auto waiting =
+        a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
+    EXPECT_EQ(a->find(id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+    const auto serial = a->serial();
+    const auto before = a->log_size();
+    auto report = a->replace_configuration(registry, std::make_shared<TestPolicy>("contacts-only", false));
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_TRUE(report->model_changed);
+    EXPECT_EQ(report->previous_model, "test-policy");
+    EXPECT_EQ(report->model, "contacts-only");
+    EXPECT_EQ(report->decided, std::vector<RequestId>{id});
+    EXPECT_EQ(a->policy().id(), "contacts-only");
+    EXPECT_EQ(a->find(id)->state, RequestState::published);
+    EXPECT_GT(a->serial(), serial);
+    EXPECT_EQ(a->find(waiting.request.id)->decision.awaiting, std::vector<ActorId>{"manager.net"});
+    EXPECT_EQ(events_of(a->log_entries(before, 100)),
+              (std::vector<std::string>{"reconfigured", "decided", "implemented", "published"}));
+    live = observe(*a);
+  }
+  fs::remove(dir / "snapshot");
+  auto o = options();
+  o.policy = std::make_shared<TestPolicy>("contacts-only", false);
+  {
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_EQ(observe(**a), live);
+  }
+  // The genesis model is no longer the state's.
+  auto stale = Authority::open(options());
+  ASSERT_FALSE(stale);
+  EXPECT_NE(stale.error().message.find("'contacts-only' since the reconfiguration"), std::string::npos)
+      << stale.error().message;
+  auto report = verify_with(dir / "actors.toml");
+  EXPECT_TRUE(report.ok) << report.message;
+  EXPECT_EQ(report.model, "contacts-only");
+}
+
+TEST_F(ReconfigurationTest, AModelFileTextIsRecordedReplayedAndCheckedOnRestart) {
+  {
+    auto a = Authority::open(options()).value();
+    auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+    ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+    auto lenient = a->replace_configuration(
+        registry, std::make_shared<TestPolicy>("lab/model.toml", false, "ntia = false"));
+    ASSERT_TRUE(lenient) << lenient.error().message;
+    EXPECT_EQ(a->find(r.request.id)->state, RequestState::published);
+    // The same file, edited: another model although the id is the same.
+    auto strict = a->replace_configuration(
+        registry, std::make_shared<TestPolicy>("lab/model.toml", true, "ntia = true"));
+    ASSERT_TRUE(strict) << strict.error().message;
+    EXPECT_TRUE(strict->model_changed);
+    auto logged =
+        Json::parse(a->log_entries(strict->log_index, 1).at(0), Json::Limits{64, 64U << 20}).value();
+    EXPECT_EQ(*logged.find("model_definition")->as_string(), "ntia = true");
+    EXPECT_EQ(*logged.find("previous_model_definition")->as_string(), "ntia = false");
+    auto r2 = a->submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})")).value();
+    ASSERT_TRUE(a->ballot(r2.request.id, ballot_doc("manager.net", r2.request.id, "approve")));
+    EXPECT_EQ(a->find(r2.request.id)->decision.awaiting, std::vector<ActorId>{"ntia"});
+  }
+  fs::remove(dir / "snapshot");
+  auto o = options();
+  o.policy = std::make_shared<TestPolicy>("lab/model.toml", false, "ntia = false");
+  auto edited = Authority::open(o);
+  ASSERT_FALSE(edited);
+  EXPECT_NE(edited.error().message.find("differs from the text the state adopted"), std::string::npos)
+      << edited.error().message;
+  o.policy = std::make_shared<TestPolicy>("lab/model.toml", true, "ntia = true");
+  auto a = Authority::open(o);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ((*a)->policy().definition(), "ntia = true");
+  EXPECT_TRUE(verify_with(dir / "actors.toml").ok);
+}
+
+TEST_F(ReconfigurationTest, TldManagementMovedByATransferIsKept) {
+  auto a = Authority::open(options()).value();
+  auto t =
+      a->submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"gov.br"})")).value();
+  ASSERT_TRUE(a->ballot(t.request.id, ballot_doc("manager.br", t.request.id, "approve")));
+  ASSERT_TRUE(a->ballot(t.request.id, ballot_doc("ntia", t.request.id, "approve")));
+  ASSERT_EQ(a->registry().manager_of("br")->id, "gov.br");
+  // The file still says manager.br manages br; the transfer wins.
+  auto report = a->replace_configuration(grown_registry(), std::make_shared<TestPolicy>());
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(a->registry().manager_of("br")->id, "gov.br");
+  // Removing the manager a transfer chose is refused.
+  ActorRegistry without_gov;
+  for (const auto& [id, actor] : a->registry().all()) {
+    if (id == "gov.br") continue;
+    Actor copy = actor;
+    if (id == "manager.br") copy.manages = {"br"};
+    ASSERT_TRUE(without_gov.add(copy));
+  }
+  auto refused = a->replace_configuration(without_gov, std::make_shared<TestPolicy>());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("'gov.br' manages 'br' by a transfer"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST_F(ReconfigurationTest, SnapshotsBeforeAndAfterAReconfigurationResumeToTheSameState) {
+  std::mt19937 rng(23);
+  auto o = options();
+  o.snapshot_every = 5;
+  const fs::path before = dir.string() + "-before";
+  ActorRegistry next;
+  Observed live;
+  {
+    auto a = Authority::open(o).value();
+    std::vector<std::string> open;
+    random_history(*this, *a, rng, 20, open);
+    ASSERT_TRUE(a->snapshot());
+    copy_dir(dir, before);  // a snapshot taken before the reconfiguration
+    next = grown_registry();
+    ASSERT_TRUE(a->replace_configuration(next, std::make_shared<TestPolicy>("contacts-only", false)));
+    random_history(*this, *a, rng, 20, open);
+    live = observe(*a);
+  }
+  o.registry = next;
+  o.policy = std::make_shared<TestPolicy>("contacts-only", false);
+  o.snapshot_every = 0;
+  std::vector<std::string> notes;
+  o.notice = [&](std::string_view n) { notes.emplace_back(n); };
+  {
+    auto a = Authority::open(o);  // the shutdown snapshot, after the reconfiguration
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
+    EXPECT_EQ((*a)->startup().replayed_entries, 0U);
+    EXPECT_EQ(observe(**a), live);
+    EXPECT_EQ((*a)->policy().id(), "contacts-only");
+  }
+  // The earlier snapshot with this journal: resumes under the genesis configuration and replays
+  // the reconfiguration.
+  fs::copy_file(before / "snapshot", dir / "snapshot", fs::copy_options::overwrite_existing);
+  {
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
+    EXPECT_GT((*a)->startup().replayed_entries, 0U);
+    EXPECT_EQ(observe(**a), live);
+  }
+  EXPECT_TRUE(notes.empty()) << notes.front();
+  fs::remove_all(before);
 }
 
 }  // namespace

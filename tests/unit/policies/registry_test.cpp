@@ -86,6 +86,29 @@ TEST(LoadPolicy, ByIdByPathAndUnknown) {
   EXPECT_EQ(missing.error().code, Errc::io);
 }
 
+TEST(LoadPolicy, AModelFileCarriesItsTextAndIsRebuiltFromIt) {
+  // What a "reconfigured" log entry records: the id and, for a model file, its text.
+  std::string path = std::string(ROOTGOV_TEST_DATA) + "/policies/minimal.valid.toml";
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto file = load_policy(path);
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  EXPECT_EQ((*file)->definition(), text);
+  EXPECT_EQ(load_policy("gic").value()->definition(), "") << "a built-in model is named by its id";
+
+  auto rebuilt = policy_from_record("/gone/model.toml", text);  // the file is not read
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error().message;
+  EXPECT_EQ((*rebuilt)->id(), "/gone/model.toml");
+  EXPECT_EQ((*rebuilt)->definition(), text);
+  EXPECT_EQ(policy_graph(**rebuilt), policy_graph(path).value());
+  auto builtin = policy_from_record("gic", "");
+  ASSERT_TRUE(builtin.has_value());
+  EXPECT_EQ((*builtin)->id(), "gic");
+  auto invalid = policy_from_record("x.toml", "not = [valid");
+  ASSERT_FALSE(invalid.has_value());
+  EXPECT_EQ(invalid.error().code, Errc::check_failed);
+}
+
 class FixedPolicy final : public authority::Policy {
  public:
   std::string id() const override { return "always-yes"; }

@@ -47,6 +47,9 @@ struct AuthorityOptions {
   std::function<void(std::string_view)> notice;
   /// Clock source for ClockMode::real (tests inject one); default: the system clock.
   std::function<Timestamp()> real_clock;
+  /// Builds the models a log's "reconfigured" entries name (and the one a reconfiguration
+  /// replaced) when they are not `policy`. Needed only to replay a log whose model was replaced.
+  PolicyResolver resolve_policy;
 };
 
 /// What the authority reports after a mutation: the request as it stands now.
@@ -56,6 +59,20 @@ struct Receipt {
   /// Pass to Authority::wait_durable before acknowledging (already durable unless
   /// AuthorityOptions::defer_durability).
   std::uint64_t durable_ticket = 0;
+};
+
+/// What Authority::replace_configuration did.
+struct ReloadReport {
+  bool changed = false;           ///< false: same registry and model; nothing was recorded
+  std::vector<ActorId> added;     ///< actors only the new registry has
+  std::vector<ActorId> removed;   ///< actors only the old registry had
+  std::vector<ActorId> modified;  ///< actors in both whose record differs (key, roles, ...)
+  bool model_changed = false;     ///< another model id, or the same model file with other text
+  std::string previous_model;
+  std::string model;
+  std::vector<RequestId> decided;     ///< open requests that the new configuration decided at once
+  std::vector<std::string> warnings;  ///< adopted anyway: a TLD left without a manager, ...
+  std::uint64_t log_index = 0;        ///< the "reconfigured" entry (when changed)
 };
 
 /// How open() rebuilt the state.
@@ -97,8 +114,8 @@ struct LogVerifyOptions {
   std::filesystem::path actors;           ///< registry; default: <dir>/actors.toml or beside the file
   std::filesystem::path base_zone;        ///< default: <dir>/base.zone or beside the file
   std::filesystem::path tree_head;        ///< a signed tree head to check; default: <dir>/sth.json
-  /// Resolves the model id recorded in the log's first entry to a policy.
-  std::function<Result<std::shared_ptr<const Policy>>(const std::string& model)> resolve_policy;
+  /// Builds the models the log names: its first entry's (by id) and each reconfiguration's.
+  PolicyResolver resolve_policy;
   bool replay = true;                     ///< replay the log and compare every derived entry
 };
 
@@ -109,7 +126,8 @@ struct LogVerifyReport {
   std::optional<std::uint64_t> first_bad; ///< the first entry found wrong
   std::string message;                    ///< what is wrong, or a one-line summary when ok
   std::string root_hex;                   ///< Merkle root over all entries
-  std::string model;
+  std::string model;                      ///< the model in force at the end of the log
+  std::uint64_t reconfigurations = 0;     ///< "reconfigured" entries
 };
 
 /// The entries of an audit log as JSON lines: from a state directory's journal (read from a
@@ -119,17 +137,21 @@ Result<std::vector<std::string>> read_audit_log(const std::filesystem::path& fil
 class Authority {
  public:
   /// Checks a log offline: the hash chain and indexes, every actor signature against the
-  /// registry, every ballot against what the policy awaited (by replay), the Merkle tree and the
-  /// signed tree head, and that replay from the base zone reproduces each recorded digest.
+  /// registry in force when it was logged, every ballot against what the policy awaited (by
+  /// replay), the Merkle tree and the signed tree head, and that replay from the base zone
+  /// reproduces each recorded digest. The registry given may be the one of the genesis entry or
+  /// any a reconfiguration recorded (a state's actors.toml is the last one); the others are
+  /// rebuilt from the log.
   static LogVerifyReport verify_log(const LogVerifyOptions& options);
 
   ~Authority();
   Authority(const Authority&) = delete;
   Authority& operator=(const Authority&) = delete;
 
-  /// Opens (or creates) a state directory. A resumed state must have been made with the same
-  /// registry and model; otherwise the error says what differs. A torn last journal record is
-  /// dropped; damage before it is tampering and stops the open.
+  /// Opens (or creates) a state directory. A resumed state must be given its current registry
+  /// and model: those of its genesis entry, or of its last "reconfigured" entry when it has one;
+  /// otherwise the error says what differs. A torn last journal record is dropped; damage
+  /// before it is tampering and stops the open.
   static Result<std::unique_ptr<Authority>> open(AuthorityOptions options);
 
   /// Each takes the wire form of a signed document ({"document": {...}, "signature": "..."}).
@@ -140,7 +162,8 @@ class Authority {
   /// clock only). Timeouts that the new time passes fire in deadline order.
   Result<Timestamp> advance_clock(std::string_view signed_document);
   /// Checks a signed document's signature ahead of time, on any thread (thread-safe; uses the
-  /// registry as opened, whose keys never change). When the owner thread later receives the
+  /// registry in force; a reconfiguration forgets every document checked before it). When the
+  /// owner thread later receives the
   /// same bytes through submit/ballot/withdraw/advance_clock, it skips the signature check, so
   /// the Ed25519 verification runs beside the owner instead of on it. Optional: without it
   /// every mutation verifies on the owner thread. Failures are not reported here: the
@@ -151,6 +174,20 @@ class Authority {
 
   /// For the real clock: fires the timeouts that are due now. Returns how many fired.
   Result<std::size_t> tick();
+
+  /// Adopts a new actor registry and model (rootgovd's SIGHUP; docs/design/workflow.md
+  /// "Reconfiguration"). Same registry (fingerprint) and model (id and definition): records
+  /// nothing, changed = false. Otherwise it first checks the new configuration; a refusal
+  /// (Errc::conflict, every reason in the message) changes nothing. Refused: an empty registry;
+  /// an open request whose requester, awaited actor, voter or new manager (transfer) would be
+  /// missing; an open request whose TLD would lose or change its manager; a transfer's new
+  /// manager missing. Then it appends one "reconfigured" entry holding the new registry in full,
+  /// its fingerprint and the model (with a model file's text), adopts both (TLD management moved
+  /// by transfers is kept), and re-evaluates every open request at once under them, logging
+  /// whatever that decides. Returns once the entries are on disk (whatever defer_durability
+  /// says), then rewrites <state>/actors.toml with the new registry (atomically; a failure there
+  /// is a warning: the log is the record). Owner thread only.
+  Result<ReloadReport> replace_configuration(ActorRegistry registry, std::shared_ptr<const Policy> policy);
 
   /// The durability ticket of the last mutation that recorded anything (advance_clock, tick, or
   /// the same value as that mutation's Receipt::durable_ticket). Owner thread only; read it
@@ -172,7 +209,9 @@ class Authority {
                                        std::string_view awaiting = {}) const;
   Summary summary() const;
   Timestamp now() const;
+  /// The registry in force (the last one adopted, with TLD management as transfers moved it).
   const ActorRegistry& registry() const;
+  /// The model in force.
   const Policy& policy() const;
 
   /// The published signed zone (master-file text) and its serial. Signs what changed since the

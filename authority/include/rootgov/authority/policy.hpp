@@ -6,6 +6,7 @@
 // byte in its explanation. A Policy never sees the zone, the log or the clock itself.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -54,6 +55,10 @@ class Policy {
   virtual std::string id() const = 0;
   /// A one-line title for listings.
   virtual std::string title() const = 0;
+  /// What rebuilds this policy besides id(): the text of the model file it was loaded from, or
+  /// "" when the id alone names it (a built-in model, a plugin). A reconfiguration records it in
+  /// the audit log, so the log replays without the file (docs/design/audit-log.md).
+  virtual std::string definition() const { return {}; }
 
   /// Whether `requester` may submit this request under this model; an error says why not.
   virtual Result<void> may_submit(const RequestView& request, const ActorRegistry& registry) const = 0;
@@ -64,5 +69,10 @@ class Policy {
   virtual Decision evaluate(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                             const ActorRegistry& registry) const = 0;
 };
+
+/// Rebuilds a policy from what the audit log records of it: its id() and definition() ("" for a
+/// built-in model or plugin). The result's id() MUST be `id`. Errors say why it cannot be built.
+using PolicyResolver = std::function<Result<std::shared_ptr<const Policy>>(const std::string& id,
+                                                                           const std::string& definition)>;
 
 }  // namespace rootgov::authority

@@ -70,6 +70,7 @@ struct Actor {
 
   bool has_role(std::string_view role) const;
   bool sits_on(std::string_view body) const;
+  bool operator==(const Actor&) const = default;
 };
 
 /// A request as the policy sees it: the facts that decide who must act.

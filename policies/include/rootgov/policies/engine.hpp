@@ -20,10 +20,12 @@ namespace rootgov::policies {
 class ModelPolicy final : public authority::Policy {
  public:
   /// `id` is what id() returns: the built-in id, or the path the model was loaded from.
-  ModelPolicy(ModelSpec spec, std::string id);
+  /// `definition`: the model file's text for a model loaded from a file ("" for a built-in one).
+  ModelPolicy(ModelSpec spec, std::string id, std::string definition = {});
 
   std::string id() const override { return m_id; }
   std::string title() const override { return m_spec.title; }
+  std::string definition() const override { return m_definition; }
   Result<void> may_submit(const authority::RequestView& request, const authority::ActorRegistry& registry) const override;
   authority::Decision evaluate(const authority::RequestView& request, std::span<const authority::Ballot> ballots,
                                authority::Timestamp now, const authority::ActorRegistry& registry) const override;
@@ -33,6 +35,7 @@ class ModelPolicy final : public authority::Policy {
  private:
   ModelSpec m_spec;
   std::string m_id;
+  std::string m_definition;
 };
 
 /// The members of `body` for `request`, sorted by id (dynamic members resolved in the registry).

@@ -159,6 +159,12 @@ Result<void> check_model_file(const std::filesystem::path& path);
 /// Reads and validates a model file; the errors are as check_model_file's.
 Result<ModelSpec> read_model_file(const std::filesystem::path& path);
 
+/// The text of a model file, unparsed; Errc::io if it cannot be read.
+Result<std::string> read_model_text(const std::filesystem::path& path);
+
+/// Validates a model's text as parse_model does; Errc::check_failed lists every error, one a line.
+Result<ModelSpec> parse_model_text(std::string_view text, std::string_view source_name);
+
 /// Human-readable description for `rootgov policy show`: sources, bodies, submit rights, stages
 /// with their rules and timeouts.
 std::string describe_model(const ModelSpec& model);

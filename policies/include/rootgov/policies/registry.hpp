@@ -61,12 +61,20 @@ Result<std::string_view> builtin_model_text(std::string_view id);
 Result<ModelSpec> load_model_spec(std::string_view id_or_path);
 
 /// A policy by built-in id, plugin id, or file path (anything with a '/' or ending in ".toml",
-/// or an existing file). A file model's id() is the path as given. Errors: Errc::not_found for an
-/// unknown id, Errc::io for an unreadable file, Errc::check_failed for an invalid model (every
-/// error, one a line).
+/// or an existing file). A file model's id() is the path as given and its definition() the
+/// file's text. Errors: Errc::not_found for an unknown id, Errc::io for an unreadable file,
+/// Errc::check_failed for an invalid model (every error, one a line).
 Result<std::unique_ptr<authority::Policy>> load_policy(std::string_view id_or_path);
+
+/// The policy an audit log records (an authority::PolicyResolver): by load_policy(id) when
+/// `definition` is empty, otherwise the model file text `definition`, validated as a file is,
+/// whose id() is `id` (the file itself is not read).
+Result<std::shared_ptr<const authority::Policy>> policy_from_record(const std::string& id,
+                                                                    const std::string& definition);
 
 /// DOT graph of a model (see to_dot); a plugin is drawn as one node.
 Result<std::string> policy_graph(std::string_view id_or_path);
+/// DOT graph of a policy object as it is (a model file is not read again).
+std::string policy_graph(const authority::Policy& policy);
 
 }  // namespace rootgov::policies
