@@ -12,6 +12,12 @@
 //       CLIENTS threads, each with its own keep-alive connection and its own TLDs, driving
 //       changes to `published` for SECONDS (or MAX_CHANGES in all). Prints decided changes/s,
 //       mutations/s, latencies, the client's CPU share and (with DAEMON_PID) the daemon's.
+//   e2e_bench floors URL KEYDIR ACTORS_TOML CLIENTS SECONDS [DAEMON_PID]
+//       The floors under a decided change, measured on this machine: (1) one thread signing
+//       and then parsing + verifying ballot documents as the client and the daemon do (Botan
+//       Ed25519, canonical JSON); (2) CLIENTS threads, each on its own keep-alive connection,
+//       sending GET /v1/clock (HTTP exchange + one hop to the authority executor and back, no
+//       work there) for SECONDS: requests/s and the CPU per request of client and daemon.
 //
 // Signed documents: submissions are signed before the clock starts (their seq is known);
 // ballots name the request id, known only after the submit, so they are signed on the fly.
@@ -436,6 +442,74 @@ int cmd_load(int argc, char** argv) {
   return all.failures == 0 ? 0 : 1;
 }
 
+int cmd_floors(int argc, char** argv) {
+  if (argc < 7) die("usage: e2e_bench floors URL KEYDIR ACTORS_TOML CLIENTS SECONDS [DAEMON_PID]");
+  auto [host, port] = host_port(argv[2]);
+  Keyring keys(argv[3]);
+  auto registry = auth::ActorRegistry::from_file(argv[4]);
+  if (!registry) die("registry: " + registry.error().message);
+  const auto clients = std::stoul(argv[5]);
+  const double seconds = std::stod(argv[6]);
+  const long pid = argc > 7 ? std::stol(argv[7]) : 0;
+
+  // (1) Crypto and document handling, one thread.
+  constexpr int kDocs = 2000;
+  Signer& iana = keys.get("iana");
+  std::vector<std::string> wires;
+  wires.reserve(kDocs);
+  auto t0 = Clock::now();
+  for (int i = 0; i < kDocs; ++i) {
+    auth::Json body(auth::Json::Object{});
+    body["request"] = "ROOT-MGMT#2005111800" + std::to_string(i % 10);
+    body["vote"] = "approve";
+    wires.push_back(sign(auth::DocumentType::ballot, iana.key, ++iana.seq, std::move(body)));
+  }
+  const double sign_us = ms_since(t0) * 1000.0 / kDocs;
+  t0 = Clock::now();
+  std::vector<auth::SignedDocument> parsed;
+  parsed.reserve(kDocs);
+  for (const auto& w : wires) {
+    auto doc = auth::SignedDocument::parse(w);
+    if (!doc) die("parse: " + doc.error().message);
+    parsed.push_back(std::move(*doc));
+  }
+  const double parse_us = ms_since(t0) * 1000.0 / kDocs;
+  t0 = Clock::now();
+  for (const auto& doc : parsed) {
+    if (auto v = doc.verify(*registry); !v) die("verify: " + v.error().message);
+  }
+  const double verify_us = ms_since(t0) * 1000.0 / kDocs;
+  std::printf("RESULT floor=documents docs=%d sign_us=%.1f parse_us=%.1f verify_us=%.1f doc_bytes=%zu\n", kDocs,
+              sign_us, parse_us, verify_us, wires.front().size());
+
+  // (2) Transport: the cheapest authority-executor request.
+  std::vector<std::unique_ptr<Conn>> conns;
+  for (std::size_t c = 0; c < clients; ++c) conns.push_back(std::make_unique<Conn>(host, port));
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<bool> bad{false};
+  const double c0 = cpu_seconds_self(), d0 = cpu_seconds_of(pid);
+  t0 = Clock::now();
+  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> threads;
+  for (std::size_t c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      while (Clock::now() < deadline) {
+        if (conns[c]->call(http::verb::get, "/v1/clock", "").status != 200) bad = true;
+        done.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double wall = ms_since(t0) / 1000.0;
+  const double cc = cpu_seconds_self() - c0, dc = cpu_seconds_of(pid) - d0;
+  const double n = static_cast<double>(done.load());
+  std::printf(
+      "RESULT floor=transport clients=%zu requests=%.0f wall_s=%.3f requests_per_s=%.1f client_cpu=%.2f "
+      "daemon_cpu=%.2f client_us_per_request=%.1f daemon_us_per_request=%.1f\n",
+      clients, n, wall, n / wall, cc / wall, dc / wall, cc * 1e6 / n, dc * 1e6 / n);
+  return bad ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -443,6 +517,7 @@ int main(int argc, char** argv) {
   if (cmd == "lab") return cmd_lab(argc, argv);
   if (cmd == "latency") return cmd_latency(argc, argv);
   if (cmd == "load") return cmd_load(argc, argv);
-  std::cerr << "usage: e2e_bench lab|latency|load ... (see the comment at the top of bench/e2e_bench.cpp)\n";
+  if (cmd == "floors") return cmd_floors(argc, argv);
+  std::cerr << "usage: e2e_bench lab|latency|load|floors ... (see the comment at the top of bench/e2e_bench.cpp)\n";
   return 2;
 }

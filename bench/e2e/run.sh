@@ -15,6 +15,8 @@
 #   ROUNDS         throughput rounds per size (fresh state each) [2]
 #   LOAD_ALGS      rootgovd zone-key algorithms for the throughput runs, via the config key
 #                  [dnssec] algorithm ["rsasha256 ecdsap256sha256"]; latency runs use rsasha256
+#   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
+#   FLOOR_SECONDS  length of the transport-floor run [10]
 #   KNOT           1 = measure Knot too [1]
 #   KNOT_SIZES     zone sizes for Knot ["1500"]
 #   KNOT_ALGS      Knot signing algorithms ["rsasha256 ecdsap256sha256"]
@@ -37,6 +39,8 @@ LOAD_SECONDS=${LOAD_SECONDS:-20}
 LOAD_MAX=${LOAD_MAX:-20000}
 ROUNDS=${ROUNDS:-2}
 LOAD_ALGS=${LOAD_ALGS-rsasha256 ecdsap256sha256}
+FLOORS=${FLOORS:-1}
+FLOOR_SECONDS=${FLOOR_SECONDS:-10}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
 KNOT_ALGS=${KNOT_ALGS-rsasha256 ecdsap256sha256}
@@ -132,6 +136,14 @@ for n in $LOAD_SIZES; do
       stop_daemon
     done
   done
+  if [ "$FLOORS" = 1 ]; then
+    # The floors under a change, on the same zone, lab and machine (e2e_bench floors).
+    start_daemon "$d/zone" "$d/lab" "$d/state"
+    l0=$(load)
+    out=$(timeout $((FLOOR_SECONDS + 300)) "$DRIVER" floors "$URL" "$d/lab/keys" "$d/lab/actors.toml" "$CLIENTS" "$FLOOR_SECONDS" "$DPID")
+    echo "$out" | sed "s|^RESULT |RESULT phase=floors tlds=$n |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
+    stop_daemon
+  fi
   rm -rf "$d/state"
 done
 
