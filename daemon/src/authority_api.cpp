@@ -223,6 +223,7 @@ void AuthorityApi::changed() {
     m_sign_posted = true;
     boost::asio::post(*m_authority_executor, [this] {
       m_sign_posted = false;
+      if (!m_authority->signing_pending()) return;  // a reading of the zone signed it meanwhile
       if (auto r = m_authority->sign_pending(); !r) {
         spdlog::error("msg=\"deferred zone signing failed; retried at the next reading\" error=\"{}\"", r.error().message);
         return;

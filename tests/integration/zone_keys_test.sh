@@ -43,6 +43,15 @@ done
 [ "$(awk '$1=="br." && $4=="RRSIG" && $5=="DS" {print $6}' "$WORK/zone1")" = 13 ] || fail "br. DS is not signed with algorithm 13"
 verify_zone "$WORK/zone1" || fail "ldns-verify-zone rejects the ECDSA-signed zone: $(tail -n 5 <<<"$OUT")"
 pass "two changes published, signed with ECDSAP256SHA256, and the zone verifies"
+# The deferred re-signs and the stage timings are visible in the metrics.
+M=$(curl -fsS "$ROOTGOV_SERVER/metrics") || fail "GET /metrics failed"
+batches=$(awk '$1=="rootgov_zone_sign_batches_total" {print $2}' <<<"$M")
+[ -n "$batches" ] && [ "$batches" -ge 1 ] && [ "$batches" -le 2 ] || fail "rootgov_zone_sign_batches_total is '$batches' after 2 changes"
+for stage in prepare authority durable; do
+  n=$(awk -v k="rootgov_http_stage_seconds_count{stage=\"$stage\"}" '$1==k {print $2}' <<<"$M")
+  [ -n "$n" ] && [ "$n" -ge 10 ] || fail "stage $stage counted '$n' mutations (2 submissions + 8 ballots at least)"
+done
+pass "metrics: $batches deferred re-sign(s), every mutation timed at each stage"
 stop_daemon || fail "rootgovd did not exit 0 on SIGTERM"
 
 rc=0
