@@ -265,10 +265,12 @@ struct Authority::Impl {
   // two readings cost one SOA signature and one signature per changed set, not N SOA
   // signatures; the result is byte for byte what signing after each change would give.
   std::set<zone::Name> unsigned_names;
+  std::uint64_t zone_resigns = 0;
   Result<void> sign_pending() {
     if (unsigned_names.empty()) return {};
     if (auto r = signer.resign(*zone, unsigned_names); !r) return r;
     unsigned_names.clear();
+    ++zone_resigns;
     zone_dirty = true;
     return {};
   }
@@ -1558,6 +1560,7 @@ Summary Authority::summary() const {
   s.open_requests = m.awaiting_ids.size();
   s.signatures_preverified = m.signatures_preverified;
   s.signatures_verified_inline = m.signatures_verified_inline;
+  s.zone_resigns = m.zone_resigns;
   s.log_size = m.log.size();
   s.zone_digest = m.digest.hex();
   if (!m.signer.keys().empty()) s.zone_key_algorithm = std::string(zone::algorithm_mnemonic(m.signer.keys().front().algorithm()));

@@ -223,16 +223,20 @@ void AuthorityApi::changed() {
     m_sign_posted = true;
     boost::asio::post(*m_authority_executor, [this] {
       m_sign_posted = false;
-      if (!m_authority->signing_pending()) return;  // a reading of the zone signed it meanwhile
       if (auto r = m_authority->sign_pending(); !r) {
         spdlog::error("msg=\"deferred zone signing failed; retried at the next reading\" error=\"{}\"", r.error().message);
-        return;
       }
-      m_metrics.counter("rootgov_zone_sign_batches_total", "deferred re-signs (each covers every change queued before it)")
-          .inc();
+      export_resigns(m_authority->summary().zone_resigns);
     });
   }
   if (m_publisher) m_publisher->offer(m_authority->serial());
+}
+
+void AuthorityApi::export_resigns(std::uint64_t total) {
+  // Deferred re-signs, whether the queued task or a reading of the zone (the publisher) ran them.
+  auto& resigns = m_metrics.counter("rootgov_zone_sign_batches_total",
+                                    "deferred zone re-signs (each covers every change made before it)");
+  resigns.inc(total - std::min(resigns.value(), total));
 }
 
 void AuthorityApi::refresh_gauges() {
@@ -249,6 +253,7 @@ void AuthorityApi::refresh_gauges() {
   auto& inline_ = m_metrics.counter("rootgov_signature_checks_total", "signature checks of mutating documents",
                                     {{"where", "authority"}});
   inline_.inc(s.signatures_verified_inline - std::min(inline_.value(), s.signatures_verified_inline));
+  export_resigns(s.zone_resigns);
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
@@ -258,8 +263,10 @@ void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor,
       state_dir / "root.zone", authority_executor, files,
       [this] {
         auth::Authority* a = m_authority.get();
-        return Publisher::Version{a->zone_text(), a->serial(),
-                                  [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); }};
+        Publisher::Version v{a->zone_text(), a->serial(),
+                             [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); }};
+        export_resigns(a->summary().zone_resigns);
+        return v;
       },
       m_metrics);
   boost::asio::post(authority_executor, [this] { m_publisher->offer(m_authority->serial()); });

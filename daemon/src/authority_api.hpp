@@ -92,6 +92,7 @@ class AuthorityApi final : public Api {
   ApiResult<RequestJson> receipt(Result<authority::Receipt> result, std::string_view what);
   void arm_ticker();
   void refresh_gauges();
+  void export_resigns(std::uint64_t total);  // rootgov_zone_sign_batches_total up to `total`
   void changed();  // after a mutation: gauges, deferred signing, and the zone file
 
   std::unique_ptr<authority::Authority> m_authority;

@@ -279,9 +279,12 @@ TEST_F(AuthorityTest, DeferredSigningOfSeveralChangesEqualsAFullSign) {
     approve_all(
         R"({"kind":"ds-update","tld":"br","ds":[{"key_tag":11111,"algorithm":13,"digest_type":2,"digest":"1111111111111111111111111111111111111111111111111111111111111111"}]})");
     EXPECT_TRUE(a->signing_pending());
+    const auto resigns = a->summary().zone_resigns;
     ASSERT_TRUE(a->sign_pending());
     EXPECT_FALSE(a->signing_pending());
+    EXPECT_EQ(a->summary().zone_resigns, resigns + 1) << "one re-sign for both changes";
     ASSERT_TRUE(a->sign_pending()) << "nothing pending: a no-op";
+    EXPECT_EQ(a->summary().zone_resigns, resigns + 1);
     batched = a->zone_text();
     EXPECT_NE(batched.find("br.\t86400\tIN\tRRSIG\tDS"), std::string::npos) << batched;
   }

@@ -99,6 +99,8 @@ struct Summary {
   /// Signature checks of mutations since open: done ahead by preverify(), or on the owner thread.
   std::uint64_t signatures_preverified = 0;
   std::uint64_t signatures_verified_inline = 0;
+  /// Deferred incremental re-signs done since open (each covers every change made before it).
+  std::uint64_t zone_resigns = 0;
 };
 
 /// Something that happened, for live watchers (the daemon's event stream).
