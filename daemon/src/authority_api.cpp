@@ -257,14 +257,25 @@ void AuthorityApi::refresh_gauges() {
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
-                         const std::filesystem::path& state_dir) {
+                         const std::filesystem::path& state_dir, std::size_t fork_tlds) {
   m_authority_executor = authority_executor;
   m_publisher = std::make_unique<Publisher>(
       state_dir / "root.zone", authority_executor, files,
-      [this] {
+      [this, fork_tlds] {
         auth::Authority* a = m_authority.get();
-        Publisher::Version v{a->zone_text(), a->serial(),
-                             [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); }};
+        const auto s = a->summary();
+        Publisher::Version v;
+        v.serial = a->serial();
+        v.durable = [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); };
+        if (s.tlds >= fork_tlds) {
+          // Sign here (it changes the zone); the child only renders its copy-on-write image.
+          if (auto r = a->sign_pending(); !r) {
+            spdlog::error("msg=\"zone signing failed before publication\" error=\"{}\"", r.error().message);
+          }
+          v.render_in_child = [a] { return a->zone_text(); };
+        } else {
+          v.text = a->zone_text();
+        }
         export_resigns(a->summary().zone_resigns);
         return v;
       },

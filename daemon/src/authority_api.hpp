@@ -56,7 +56,7 @@ class AuthorityApi final : public Api {
   /// <state_dir>/root.zone (publisher.hpp) and, with the real clock, firing due timeouts once
   /// a second. Call once, before the executors run.
   void start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
-             const std::filesystem::path& state_dir);
+             const std::filesystem::path& state_dir, std::size_t fork_tlds = 20000);
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();
   /// SIGHUP, after checkpoint(): adopts `registry` and `policy` where they differ from those in

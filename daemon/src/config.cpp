@@ -185,6 +185,16 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
           return unknown(source, "dnssec." + k, "algorithm");
         }
       }
+    } else if (key == "publish") {
+      ROOTGOV_TRY(t, section(v, key));
+      for (const auto& [k, pv] : **t) {
+        if (k == "fork_tlds") {
+          ROOTGOV_TRY(i, get_int(pv, source, "publish.fork_tlds", 0, std::int64_t{1} << 40));
+          c.publish_fork_tlds = static_cast<std::size_t>(*i);
+        } else {
+          return unknown(source, "publish." + k, "fork_tlds");
+        }
+      }
     } else if (key == "events") {
       ROOTGOV_TRY(t, section(v, key));
       for (const auto& [k, ev] : **t) {
@@ -199,7 +209,7 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
         }
       }
     } else {
-      return unknown(source, key, "state, zone, actors, model, clock, [http], [dns], [log], [threads], [dnssec], [events]");
+      return unknown(source, key, "state, zone, actors, model, clock, [http], [dns], [log], [threads], [dnssec], [publish], [events]");
     }
   }
   config = std::move(c);
@@ -246,11 +256,12 @@ std::string example_config() {
       "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\ncpu = {}\n\n"
       "[dnssec]\n# the zone keys' algorithm for a new state: rsasha256, ecdsap256sha256 or ed25519\n"
       "algorithm = \"rsasha256\"\n\n"
+      "[publish]\n# from this many TLDs on, a forked child renders the zone file (0: always)\nfork_tlds = {}\n\n"
       "[events]\nhistory = {}\nqueue_limit = {}\n",
       d.state_dir.string(), d.model, d.clock, d.http.to_string(), d.limits.body_limit, d.limits.header_limit,
       d.limits.max_connections, d.limits.idle_timeout.count(), d.limits.write_timeout.count(),
       d.limits.drain_timeout.count(), d.limits.sse_keepalive.count(), d.dns.to_string(), d.log_level, d.io_threads,
-      d.cpu_threads, d.event_history, d.event_queue_limit);
+      d.cpu_threads, d.publish_fork_tlds, d.event_history, d.event_queue_limit);
 }
 
 }  // namespace rootgov::daemon

@@ -39,6 +39,9 @@ struct DaemonConfig {
   /// [dnssec] algorithm: the zone keys' algorithm for a NEW state (rsasha256 when unset). A
   /// resumed state keeps its keys; naming a different algorithm for it is an error.
   std::optional<std::string> dnssec_algorithm;
+  /// [publish] fork_tlds: from this many TLDs on, the zone file is rendered by a forked child
+  /// from a copy-on-write image instead of on the authority thread (0: always fork).
+  std::size_t publish_fork_tlds = 20000;
   std::size_t event_history = 1024;
   std::size_t event_queue_limit = 256;
   std::filesystem::path http_port_file;  ///< when set, the bound HTTP port is written there

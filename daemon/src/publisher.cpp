@@ -2,7 +2,10 @@
 #include "publisher.hpp"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cerrno>
 #include <chrono>
@@ -32,9 +35,21 @@ Result<void> fsync_path(const std::filesystem::path& path, int flags) {
 
 }  // namespace
 
-Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view bytes) {
+namespace {
+std::filesystem::path temporary_of(const std::filesystem::path& path) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
+  return tmp;
+}
+}  // namespace
+
+Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view bytes) {
+  if (auto w = write_temporary(path, bytes); !w) return w;
+  return install_temporary(path);
+}
+
+Result<void> write_temporary(const std::filesystem::path& path, std::string_view bytes) {
+  const std::filesystem::path tmp = temporary_of(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail(Errc::io, fmt::format("cannot create '{}': {}", tmp.string(), errno_text()));
   const char* p = bytes.data();
@@ -56,6 +71,11 @@ Result<void> write_file_replacing(const std::filesystem::path& path, std::string
     return fail(Errc::io, fmt::format("cannot fsync '{}': {}", tmp.string(), err));
   }
   ::close(fd);
+  return {};
+}
+
+Result<void> install_temporary(const std::filesystem::path& path) {
+  const std::filesystem::path tmp = temporary_of(path);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     return fail(Errc::io, fmt::format("cannot rename '{}' to '{}': {}", tmp.string(), path.string(), errno_text()));
   }
@@ -91,6 +111,14 @@ void Publisher::schedule() {
 void Publisher::start_write() {
   const auto r0 = std::chrono::steady_clock::now();
   auto version = std::make_shared<Version>(m_render());
+  pid_t child = -1;
+  if (version->render_in_child) {
+    child = fork_render(*version);
+    if (child < 0) {
+      spdlog::warn("msg=\"fork failed; rendering the zone file on the authority thread\" error=\"{}\"", errno_text());
+      version->text = version->render_in_child();
+    }
+  }
   m_render_end = std::chrono::steady_clock::now();
   m_render_cost = m_render_end - r0;
   const std::uint32_t serial = version->serial;
@@ -101,10 +129,20 @@ void Publisher::start_write() {
     std::lock_guard lock(m_mutex);
     m_write_busy = true;
   }
-  boost::asio::post(m_files, [this, version, serial] {
+  boost::asio::post(m_files, [this, version, serial, child] {
     const auto t0 = std::chrono::steady_clock::now();
-    Result<void> w = version->durable ? version->durable() : Result<void>{};
-    if (w) w = write_file_replacing(m_file, version->text);
+    Result<void> w;
+    if (child > 0) {
+      // The child wrote and synced <file>.tmp; it goes live only once the journal records behind
+      // it are durable, as an in-process write would.
+      w = wait_child(child);
+      if (w && version->durable) w = version->durable();
+      if (w) w = install_temporary(m_file);
+      m_metrics.counter("rootgov_zone_file_forks_total", "zone file versions rendered by a forked child").inc();
+    } else {
+      w = version->durable ? version->durable() : Result<void>{};
+      if (w) w = write_file_replacing(m_file, version->text);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (w) {
       m_written = serial;
@@ -127,6 +165,32 @@ void Publisher::start_write() {
   });
 }
 
+pid_t Publisher::fork_render(const Version& version) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;  // the parent (or -1)
+  // The child: only this thread exists. Signals meant for the daemon (a process-group
+  // SIGTERM, say) must not reach Asio's handler, which would report them through a pipe
+  // shared with the parent.
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
+  std::string text = version.render_in_child();
+  ::_exit(write_temporary(m_file, text) ? 0 : 1);
+}
+
+Result<void> Publisher::wait_child(pid_t child) {
+  int status = 0;
+  pid_t r = -1;
+  do {
+    r = ::waitpid(child, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r != child) return fail(Errc::io, fmt::format("waiting for the zone-file child {}: {}", child, errno_text()));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return fail(Errc::io, fmt::format("the child rendering the zone file failed ({} {})",
+                                      WIFEXITED(status) ? "exit status" : "signal",
+                                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)));
+  }
+  return {};
+}
+
 void Publisher::finish() {
   {
     std::unique_lock lock(m_mutex);
@@ -134,6 +198,7 @@ void Publisher::finish() {
   }
   Version v = m_render();
   if (v.serial == m_written.load()) return;
+  if (v.render_in_child) v.text = v.render_in_child();  // shutdown: no fork
   Result<void> w = v.durable ? v.durable() : Result<void>{};
   if (w) w = write_file_replacing(m_file, v.text);
   if (!w) {

@@ -10,6 +10,8 @@
 // - A version is written only after the journal records behind it are durable.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -30,6 +32,10 @@ class Metrics;
 
 /// Writes `bytes` to `path` so that a reader or a crash sees the old or the new file, never a mix.
 Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view bytes);
+/// The two halves of write_file_replacing: `bytes` to `path`.tmp with fdatasync, then the
+/// rename over `path` and the directory's fsync.
+Result<void> write_temporary(const std::filesystem::path& path, std::string_view bytes);
+Result<void> install_temporary(const std::filesystem::path& path);
 
 class Publisher {
  public:
@@ -40,6 +46,12 @@ class Publisher {
     std::string text;
     std::uint32_t serial = 0;
     std::function<Result<void>()> durable;
+    /// When set (and `text` empty): the text is rendered by a forked child process from its
+    /// copy-on-write image of the daemon, so the authority thread pays for a fork, not for a
+    /// render that takes seconds at a million TLDs. It runs in the child, which has only the
+    /// forking thread: it must take no lock another thread may hold (malloc is safe in glibc)
+    /// and log nothing. If fork fails, it is called on the authority thread instead.
+    std::function<std::string()> render_in_child;
   };
   /// `render` returns the current version; it is called on `authority`.
   using Render = std::function<Version()>;
@@ -59,6 +71,8 @@ class Publisher {
 
  private:
   void start_write();  // authority executor
+  pid_t fork_render(const Version& version);  // the child's pid, or -1 (errno) if fork failed
+  Result<void> wait_child(pid_t child);        // file thread
   void schedule();     // authority executor: start_write now, or when the render budget allows
 
   std::filesystem::path m_file;
