@@ -15,6 +15,8 @@
 #   ROUNDS         throughput rounds per size (fresh state each) [2]
 #   LOAD_ALGS      rootgovd zone-key algorithms for the throughput runs, via the config key
 #                  [dnssec] algorithm ["rsasha256 ecdsap256sha256"]; latency runs use rsasha256
+#   FORK_TLDS      rootgovd's [publish] fork_tlds: zone files of this many TLDs or more are
+#                  rendered by a forked child [20000]
 #   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
 #   FLOOR_SECONDS  length of the transport-floor run [10]
 #   KNOT           1 = measure Knot too [1]
@@ -40,6 +42,7 @@ LOAD_MAX=${LOAD_MAX:-20000}
 ROUNDS=${ROUNDS:-2}
 LOAD_ALGS=${LOAD_ALGS-rsasha256 ecdsap256sha256}
 FLOORS=${FLOORS:-1}
+FORK_TLDS=${FORK_TLDS:-20000}
 FLOOR_SECONDS=${FLOOR_SECONDS:-10}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
@@ -76,7 +79,7 @@ tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) p
 start_daemon() {
   local zone=$1 lab=$2 state=$3 alg=${4:-rsasha256} pf=$3.port
   rm -rf "$state" "$pf"
-  printf '[dnssec]\nalgorithm = "%s"\n' "$alg" > "$state.toml"
+  printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n' "$alg" "$FORK_TLDS" > "$state.toml"
   local t0
   t0=$(now)
   "$ROOTGOVD" --state "$state" --config "$state.toml" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \

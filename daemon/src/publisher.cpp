@@ -7,6 +7,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -113,7 +114,10 @@ void Publisher::start_write() {
   auto version = std::make_shared<Version>(m_render());
   pid_t child = -1;
   if (version->render_in_child) {
+    const auto f0 = std::chrono::steady_clock::now();
     child = fork_render(*version);
+    m_metrics.gauge("rootgov_zone_file_fork_seconds", "time the authority thread spent in the last fork")
+        .set(std::chrono::duration<double>(std::chrono::steady_clock::now() - f0).count());
     if (child < 0) {
       spdlog::warn("msg=\"fork failed; rendering the zone file on the authority thread\" error=\"{}\"", errno_text());
       version->text = version->render_in_child();
@@ -154,7 +158,14 @@ void Publisher::start_write() {
       m_metrics.counter("rootgov_zone_file_errors_total", "zone file writes that failed").inc();
     }
     const bool ok = w.has_value();
-    boost::asio::post(m_authority, [this, ok] {
+    // A child's render (and write) takes a core for as long as it runs: ration the next one
+    // by that, as an in-process render is rationed by its own duration.
+    const auto child_cost = child > 0 ? std::chrono::steady_clock::now() - t0 : std::chrono::steady_clock::duration{};
+    boost::asio::post(m_authority, [this, ok, child_cost] {
+      if (child_cost.count() > 0) {
+        m_render_end = std::chrono::steady_clock::now();
+        m_render_cost = std::max(m_render_cost, child_cost);
+      }
       m_in_flight = false;
       if (!ok) m_started = 0;  // the next offer retries
       schedule();
