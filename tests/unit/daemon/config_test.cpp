@@ -108,6 +108,20 @@ TEST(Config, DnssecAlgorithmIsReadAndChecked) {
   EXPECT_FALSE(d.dnssec_algorithm.has_value());
 }
 
+TEST(Config, PublishForkThresholdIsRead) {
+  DaemonConfig c;
+  EXPECT_EQ(c.publish_fork_tlds, 20000u);
+  auto ok = apply_config_toml("[publish]\nfork_tlds = 0\n", "t", c);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.publish_fork_tlds, 0u);
+  auto negative = apply_config_toml("[publish]\nfork_tlds = -1\n", "t", c);
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("publish.fork_tlds"), std::string::npos) << negative.error().message;
+  auto unknown = apply_config_toml("[publish]\nevery = 3\n", "t", c);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("publish.every"), std::string::npos) << unknown.error().message;
+}
+
 TEST(Config, ExampleConfigRoundTrips) {
   DaemonConfig c;
   auto ok = apply_config_toml(example_config(), "example", c);
@@ -115,6 +129,7 @@ TEST(Config, ExampleConfigRoundTrips) {
   EXPECT_EQ(c.http.to_string(), "127.0.0.1:8053");
   ASSERT_TRUE(c.dnssec_algorithm.has_value());
   EXPECT_EQ(*c.dnssec_algorithm, "rsasha256");
+  EXPECT_EQ(c.publish_fork_tlds, 20000u);
 }
 
 }  // namespace
