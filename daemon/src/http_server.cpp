@@ -521,7 +521,10 @@ struct HttpServer::Impl {
       for (auto& c : open) {
         asio::post(c->executor, [c] {
           if (c->subscription) c->subscription->close();
-          if (!c->busy && c->stream != nullptr) c->stream->socket().cancel();
+          // The idle timeout may have closed the socket already (the session has not yet
+          // cleared c->stream): cancel without throwing, or EBADF would end the process.
+          beast::error_code ignored_cancel;
+          if (!c->busy && c->stream != nullptr) c->stream->socket().cancel(ignored_cancel);
         });
       }
       drain_timer.expires_after(limits.drain_timeout);
