@@ -774,50 +774,151 @@ struct Authority::Impl {
     return Receipt{it->second, input_index};
   }
 
-  Result<Receipt> handle_ballot(const RequestId& id, const SignedDocument& doc) {
-    const Json& body = doc.document().body;
-    std::string req = field(body, "request");
-    if (req != id) return fail(Errc::invalid_input, "the ballot names request '" + req + "', not '" + id + "'");
+  struct VoteSpec {
+    Vote vote = Vote::approve;
+    std::string comment;
+  };
+
+  static Result<VoteSpec> parse_vote(const Json& body) {
     std::string vote_text = field(body, "vote");
-    Vote vote;
-    if (vote_text == "approve") vote = Vote::approve;
-    else if (vote_text == "reject") vote = Vote::reject;
-    else if (vote_text == "comment") vote = Vote::comment;
+    VoteSpec v;
+    if (vote_text == "approve") v.vote = Vote::approve;
+    else if (vote_text == "reject") v.vote = Vote::reject;
+    else if (vote_text == "comment") v.vote = Vote::comment;
     else return fail(Errc::invalid_input, "a ballot's 'vote' must be approve, reject or comment");
-    std::string comment = field(body, "comment");
-    if (vote == Vote::reject && comment.empty()) {
+    v.comment = field(body, "comment");
+    if (v.vote == Vote::reject && v.comment.empty()) {
       return fail(Errc::invalid_input, "a rejection needs a comment that says why");
     }
+    return v;
+  }
+
+  // Whether `actor` may vote on request `id` now: true when the policy awaits the actor
+  // (binding), false when the actor may only advise. Refusals say why.
+  Result<bool> ballot_target(const RequestId& id, const ActorId& actor) const {
     auto it = requests.find(id);
     if (it == requests.end()) return fail(Errc::not_found, "no request '" + id + "'");
-    RequestInfo& r = it->second;
+    const RequestInfo& r = it->second;
     if (r.state != RequestState::awaiting) {
       return fail(Errc::conflict, "request '" + id + "' is " + std::string(to_string(r.state)) + ", not awaiting ballots");
     }
     const auto& awaiting = r.decision.awaiting;
     const auto& may_comment = r.decision.may_comment;
-    bool binding = std::find(awaiting.begin(), awaiting.end(), doc.document().actor) != awaiting.end();
-    bool advisory = std::find(may_comment.begin(), may_comment.end(), doc.document().actor) != may_comment.end();
+    bool binding = std::find(awaiting.begin(), awaiting.end(), actor) != awaiting.end();
+    bool advisory = std::find(may_comment.begin(), may_comment.end(), actor) != may_comment.end();
     if (!binding && !advisory) {
       std::string who;
       for (const auto& a : awaiting) who += (who.empty() ? "" : ", ") + a;
-      return fail(Errc::unauthorized, "'" + doc.document().actor + "' is not awaited on " + id + " at stage '" + r.decision.stage +
+      return fail(Errc::unauthorized, "'" + actor + "' is not awaited on " + id + " at stage '" + r.decision.stage +
                                           "'; the policy awaits: " + (who.empty() ? "nobody" : who));
     }
-    if (!binding && vote != Vote::comment) {
-      // Advisory bodies are recorded but never decide: their approve/reject is kept as advice.
+    // Advisory bodies are recorded but never decide: their approve/reject is kept as advice.
+    return binding;
+  }
+
+  Result<Receipt> handle_ballot(const RequestId& id, const SignedDocument& doc) {
+    const Json& body = doc.document().body;
+    if (body.find("requests") != nullptr) {
+      return fail(Errc::invalid_input, "this ballot names several requests: send it to POST /v1/ballots");
     }
+    std::string req = field(body, "request");
+    if (req != id) return fail(Errc::invalid_input, "the ballot names request '" + req + "', not '" + id + "'");
+    auto vote = parse_vote(body);
+    if (!vote) return std::unexpected(vote.error());
+    auto binding = ballot_target(id, doc.document().actor);
+    if (!binding) return std::unexpected(binding.error());
+    RequestInfo& r = requests.at(id);
     seqs.accept(doc.document());
     std::uint64_t input_index = log.next_index();
     Json b = entry("ballot");
     b["request"] = id;
     b["document"] = doc.to_json();
-    b["binding"] = binding;
+    b["binding"] = *binding;
     r.log_indexes.push_back(input_index);
     if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
-    r.ballots.push_back(Ballot{doc.document().actor, vote, comment, clock_now});
+    r.ballots.push_back(Ballot{doc.document().actor, vote->vote, vote->comment, clock_now});
     if (auto e = evaluate(r); !e) return std::unexpected(e.error());
     return Receipt{r, input_index};
+  }
+
+  // The ids a batch ballot names: a non-empty array of distinct strings, at most kMaxBatch.
+  static Result<std::vector<RequestId>> batch_ids(const Json& body) {
+    if (body.find("request") != nullptr) {
+      return fail(Errc::invalid_input, "a batch ballot names its requests in 'requests' (an array), not 'request'");
+    }
+    const Json* list = body.find("requests");
+    const Json::Array* items = list != nullptr ? list->as_array() : nullptr;
+    if (items == nullptr || items->empty()) {
+      return fail(Errc::invalid_input, "a batch ballot needs 'requests': a non-empty array of request ids");
+    }
+    if (items->size() > Authority::kMaxBatch) {
+      return fail(Errc::invalid_input, "a batch ballot names " + std::to_string(items->size()) +
+                                           " requests; at most " + std::to_string(Authority::kMaxBatch) +
+                                           " per document: split it");
+    }
+    std::vector<RequestId> ids;
+    ids.reserve(items->size());
+    std::set<std::string_view> seen;
+    for (const auto& item : *items) {
+      const std::string* id = item.as_string();
+      if (id == nullptr || id->empty()) return fail(Errc::invalid_input, "'requests' must hold request ids (strings)");
+      if (!seen.insert(*id).second) {
+        return fail(Errc::invalid_input, "the batch ballot names '" + *id + "' twice");
+      }
+      ids.push_back(*id);
+    }
+    return ids;
+  }
+
+  Result<BatchReceipt> handle_ballots(const SignedDocument& doc) {
+    const Json& body = doc.document().body;
+    auto ids = batch_ids(body);
+    if (!ids) return std::unexpected(ids.error());
+    auto vote = parse_vote(body);
+    if (!vote) return std::unexpected(vote.error());
+    const ActorId& actor = doc.document().actor;
+    // All or nothing: check every request before recording anything.
+    std::vector<bool> binding;
+    binding.reserve(ids->size());
+    std::string refused;
+    std::size_t refusals = 0;
+    Errc first = Errc::invalid_input;
+    for (const auto& id : *ids) {
+      auto b = ballot_target(id, actor);
+      if (b) {
+        binding.push_back(*b);
+        continue;
+      }
+      if (refusals == 0) first = b.error().code;
+      if (++refusals <= 10) refused += "\n  " + b.error().message;
+    }
+    if (refusals > 0) {
+      if (refusals > 10) refused += "\n  ... and " + std::to_string(refusals - 10) + " more";
+      return fail(first, "batch ballot refused, nothing recorded: " + std::to_string(refusals) + " of " +
+                             std::to_string(ids->size()) + " requests cannot take this ballot:" + refused);
+    }
+    seqs.accept(doc.document());
+    std::uint64_t input_index = log.next_index();
+    Json b = entry("ballots");
+    b["requests"] = to_array(*ids);
+    b["document"] = doc.to_json();
+    Json::Array flags;
+    for (bool f : binding) flags.emplace_back(f);
+    b["binding"] = std::move(flags);
+    if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
+    BatchReceipt receipt;
+    receipt.log_index = input_index;
+    receipt.requests.reserve(ids->size());
+    for (const auto& id : *ids) {
+      RequestInfo& r = requests.at(id);
+      r.log_indexes.push_back(input_index);
+      r.ballots.push_back(Ballot{actor, vote->vote, vote->comment, clock_now});
+      if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+    }
+    // After every evaluation: implementing one request may not change another's state, but the
+    // receipt shows each as the whole batch left it.
+    for (const auto& id : *ids) receipt.requests.push_back(requests.at(id));
+    return receipt;
   }
 
   Result<Receipt> handle_withdraw(const RequestId& id, const SignedDocument& doc) {
@@ -1109,7 +1210,10 @@ struct Authority::Impl {
       return result;
     }
     if (auto e = commit(); !e) return std::unexpected(e.error());
-    if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, Receipt>) result->durable_ticket = log.last_ticket();
+    if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, Receipt> ||
+                  std::is_same_v<std::decay_t<decltype(*result)>, BatchReceipt>) {
+      result->durable_ticket = log.last_ticket();
+    }
     return result;
   }
 
@@ -1309,6 +1413,10 @@ struct Authority::Impl {
         if (auto c = check_document(*doc, "ballot"); !c) return where(c.error());
         auto x = handle_ballot(id, *doc);
         if (!x) return where(x.error());
+      } else if (event == "ballots") {
+        if (auto c = check_document(*doc, "ballot"); !c) return where(c.error());
+        auto x = handle_ballots(*doc);
+        if (!x) return where(x.error());
       } else if (event == "withdrawn") {
         if (auto c = check_document(*doc, "withdraw"); !c) return where(c.error());
         auto x = handle_withdraw(id, *doc);
@@ -1430,6 +1538,10 @@ Result<Receipt> Authority::submit(std::string_view wire) {
 
 Result<Receipt> Authority::ballot(const RequestId& id, std::string_view wire) {
   return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballot(id, doc); }, wire, "ballot");
+}
+
+Result<BatchReceipt> Authority::ballots(std::string_view wire) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballots(doc); }, wire, "ballot");
 }
 
 Result<Receipt> Authority::withdraw(const RequestId& id, std::string_view wire) {

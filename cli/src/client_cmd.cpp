@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include <rootgov/authority/actors.hpp>
+#include <rootgov/authority/authority.hpp>
 #include <rootgov/authority/json.hpp>
 #include <rootgov/authority/request.hpp>
 #include <rootgov/authority/signed_document.hpp>
@@ -317,14 +318,7 @@ void register_submit(CLI::App& app) {
 // ---------------------------------------------------------------------------------------------
 // approve, reject, withdraw
 
-void post_ballot(const Connection& conn, const Signer& signer, const std::string& id, const char* vote,
-                 const std::string& comment) {
-  auth::Json body(auth::Json::Object{});
-  body["request"] = id;
-  body["vote"] = vote;
-  if (!comment.empty()) body["comment"] = comment;
-  auto reply = post_signed(conn, "/v1/requests/" + encode_segment(id) + "/ballots", signer, auth::DocumentType::ballot, body);
-  const auto* o = reply.if_object();
+void print_ballot_outcome(const std::string& id, const char* vote, const json::object* o) {
   std::string state = o != nullptr ? str(o->if_contains("state")) : "";
   std::cout << id << ": " << vote << " recorded" << (state.empty() ? "" : "; now " + state) << '\n';
   if (o != nullptr) {
@@ -335,28 +329,76 @@ void post_ballot(const Connection& conn, const Signer& signer, const std::string
   }
 }
 
+// One id: POST /v1/requests/{id}/ballots. Several: one signed batch ballot naming them all,
+// POST /v1/ballots (all or nothing).
+void post_ballot(const Connection& conn, const Signer& signer, const std::vector<std::string>& ids, const char* vote,
+                 const std::string& comment, bool as_json) {
+  auth::Json body(auth::Json::Object{});
+  std::string target;
+  if (ids.size() == 1) {
+    body["request"] = ids.front();
+    target = "/v1/requests/" + encode_segment(ids.front()) + "/ballots";
+  } else {
+    auth::Json::Array list;
+    for (const auto& id : ids) list.emplace_back(id);
+    body["requests"] = std::move(list);
+    target = "/v1/ballots";
+  }
+  body["vote"] = vote;
+  if (!comment.empty()) body["comment"] = comment;
+  auto reply = post_signed(conn, target, signer, auth::DocumentType::ballot, body);
+  if (as_json) {
+    std::cout << json::serialize(reply) << '\n';
+    return;
+  }
+  const auto* o = reply.if_object();
+  if (ids.size() == 1) {
+    print_ballot_outcome(ids.front(), vote, o);
+    return;
+  }
+  const auto* list = o != nullptr ? o->if_contains("requests") : nullptr;
+  if (list == nullptr || !list->is_array()) throw ExitError(kExitIo, "rootgovd answered the batch ballot without 'requests'");
+  std::cout << "one signed ballot (" << vote << ") on " << list->as_array().size() << " requests\n";
+  for (const auto& item : list->as_array()) {
+    const auto* r = item.if_object();
+    print_ballot_outcome(r != nullptr ? str(r->if_contains("id")) : "?", vote, r);
+  }
+}
+
 void register_ballots(CLI::App& app) {
   struct BallotArgs {
-    std::string id;
+    std::vector<std::string> ids;
     std::string comment;
+    bool json = false;
   };
   for (const char* vote : {"approve", "reject"}) {
     auto args = std::make_shared<BallotArgs>();
     auto signer = std::make_shared<Signer>();
     auto conn = std::make_shared<Connection>();
     bool reject = std::string_view(vote) == "reject";
-    CLI::App* cmd = app.add_subcommand(vote, reject ? "reject a request (signed ballot; a comment is required)"
-                                                    : "approve a request (signed ballot)");
-    cmd->add_option("id", args->id, "the request id, e.g. ROOT-MGMT#20051118001")->required();
+    CLI::App* cmd = app.add_subcommand(
+        vote, reject ? "reject one or more requests (one signed ballot; a comment is required)"
+                     : "approve one or more requests (one signed ballot; several ids: all or nothing)");
+    cmd->add_option("id", args->ids,
+                    "the request id, e.g. ROOT-MGMT#20051118001; several ids make one batch ballot that is recorded "
+                    "for all of them or, if any cannot take it, for none")
+        ->required();
     add_signer_options(cmd, signer);
     auto* comment = cmd->add_option("--comment", args->comment, reject ? "why (required)" : "a comment for the record");
     if (reject) comment->required();
+    cmd->add_flag("--json", args->json,
+                  "print the daemon's answer as JSON (one id: the request plus log_index; several: "
+                  "{\"requests\": [...], \"count\", \"log_index\"})");
     add_connection_options(cmd, conn);
     cmd->callback([args, signer, conn, vote] {
       if (std::string_view(vote) == "reject" && args->comment.empty()) {
         throw ExitError(kExitUsage, "reject needs a non-empty --comment that says why");
       }
-      post_ballot(*conn, *signer, args->id, vote, args->comment);
+      if (args->ids.size() > auth::Authority::kMaxBatch) {
+        throw ExitError(kExitUsage, "at most " + std::to_string(auth::Authority::kMaxBatch) +
+                                        " request ids per ballot; split them");
+      }
+      post_ballot(*conn, *signer, args->ids, vote, args->comment, args->json);
     });
   }
 

@@ -107,6 +107,18 @@ LogSummary summarize(const std::vector<Entry>& entries) {
       s.model = str(e, "model");
       continue;
     }
+    if (event == "ballots") {  // one signed ballot on several requests
+      const auto ids = str_list(e, "requests");
+      const auto binding = str_list(e, "binding");
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto it = by_id.find(ids[i]);
+        if (it == by_id.end()) continue;
+        RequestSummary& r = s.requests[it->second];
+        ++r.ballots;
+        if (i >= binding.size() || binding[i] != "false") r.voters.push_back(document_actor(e));
+      }
+      continue;
+    }
     const std::string id = str(e, "request");
     if (id.empty()) continue;
     if (event == "submitted") {
@@ -270,7 +282,10 @@ void register_show(CLI::App& log) {
     for (std::size_t i = src->remote() ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(a->from, entries.size()));
          i < entries.size(); ++i) {
       const auto& e = entries[i].o;
-      if (!a->request.empty() && str(e, "request") != a->request) continue;
+      if (!a->request.empty() && str(e, "request") != a->request) {
+        const auto batch = str_list(e, "requests");  // a batch ballot names several
+        if (std::find(batch.begin(), batch.end(), a->request) == batch.end()) continue;
+      }
       if (a->max != 0 && printed == a->max) break;
       ++printed;
       if (a->json) {

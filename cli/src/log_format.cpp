@@ -1,6 +1,8 @@
 // cli/src/log_format.cpp - reading audit-log entries for humans.
 #include "log_format.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -69,6 +71,14 @@ std::string describe(const json::object& e) {
   if (event == "ballot" && body != nullptr) {
     std::string s = fmt::format("{} {}", actor, str(*body, "vote"));
     if (str(e, "binding") == "false") s += " (advisory)";
+    if (auto c = str(*body, "comment"); !c.empty()) s += " \"" + c + "\"";
+    return s;
+  }
+  if (event == "ballots" && body != nullptr) {
+    const auto ids = str_list(e, "requests");
+    const auto binding = str_list(e, "binding");
+    std::string s = fmt::format("{} {} on {} requests (one signed ballot): {}", actor, str(*body, "vote"), ids.size(), joined(ids));
+    if (std::find(binding.begin(), binding.end(), "false") != binding.end()) s += " (advisory on some)";
     if (auto c = str(*body, "comment"); !c.empty()) s += " \"" + c + "\"";
     return s;
   }

@@ -41,6 +41,7 @@ ApiResult<RequestJson> UnwiredApi::get_request(std::string_view) { return std::u
 ApiResult<Json> UnwiredApi::list_requests(const RequestFilter&) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::post_ballot(std::string_view, std::string_view) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::withdraw_request(std::string_view, std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::post_batch_ballot(std::string_view) { return std::unexpected(unwired()); }
 ApiResult<ZoneText> UnwiredApi::zone() { return std::unexpected(unwired()); }
 ApiResult<LogPage> UnwiredApi::log_entries(std::uint64_t, std::uint64_t) { return std::unexpected(unwired()); }
 ApiResult<Json> UnwiredApi::tree_head() { return std::unexpected(unwired()); }
@@ -82,6 +83,10 @@ void register_api_routes(Router& router, Api& api) {
   router.add(
       "POST", "/v1/requests/{id}/ballots",
       [&api](const Request& r) { return mutation_reply(api, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
+      .prepare = prepare;
+  router.add(
+      "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, api.post_batch_ballot(r.body)); }, A,
+      BodyKind::json)
       .prepare = prepare;
   router.add(
       "POST", "/v1/requests/{id}/withdraw",

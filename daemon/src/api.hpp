@@ -13,6 +13,7 @@
 //   GET  /v1/requests?state=&tld=&awaiting= list_requests
 //   GET  /v1/requests/{id}                 get_request
 //   POST /v1/requests/{id}/ballots         post_ballot
+//   POST /v1/ballots                       post_batch_ballot   {"requests": [...], "count", "log_index"}
 //   POST /v1/requests/{id}/withdraw        withdraw_request
 //   GET  /v1/zone                          zone                text/dns (master file)
 //   GET  /v1/log?from=N&max=M              log_entries         {"from","size","entries":[...]}
@@ -83,6 +84,10 @@ class Api {
   virtual ApiResult<Json> list_requests(const RequestFilter& filter) = 0;
   virtual ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) = 0;
   virtual ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) = 0;
+  /// One signed ballot naming several requests (body "requests": [...]); all or nothing. The
+  /// answer's text is {"requests": [<each request as GET /v1/requests/{id} shows it>], "count",
+  /// "log_index"}; its id is empty.
+  virtual ApiResult<RequestJson> post_batch_ballot(std::string_view signed_document) = 0;
 
   virtual ApiResult<ZoneText> zone() = 0;
 
@@ -100,7 +105,7 @@ class Api {
   virtual ApiResult<Json> summary() = 0;
 
   /// Called on the authority executor right after a mutating method (submit_request,
-  /// post_ballot, withdraw_request, advance_clock) succeeded: what must complete before its 2xx
+  /// post_ballot, post_batch_ballot, withdraw_request, advance_clock) succeeded: what must complete before its 2xx
   /// is sent (blocking; the server runs it off the authority executor). Empty: nothing, the
   /// mutation is already durable.
   virtual std::function<Result<void>()> durability_wait() { return {}; }
@@ -121,6 +126,7 @@ class UnwiredApi : public Api {
   ApiResult<Json> list_requests(const RequestFilter&) override;
   ApiResult<RequestJson> post_ballot(std::string_view, std::string_view) override;
   ApiResult<RequestJson> withdraw_request(std::string_view, std::string_view) override;
+  ApiResult<RequestJson> post_batch_ballot(std::string_view) override;
   ApiResult<ZoneText> zone() override;
   ApiResult<LogPage> log_entries(std::uint64_t, std::uint64_t) override;
   ApiResult<Json> tree_head() override;

@@ -402,6 +402,22 @@ ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::strin
   return receipt(m_authority->ballot(std::string(id), signed_document), "ballot");
 }
 
+ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document) {
+  auto result = m_authority->ballots(signed_document);
+  if (!result) {
+    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", "batch-ballot"}}).inc();
+    return std::unexpected(problem(result.error()));
+  }
+  changed();
+  std::string text = "{\"requests\":[";
+  for (std::size_t i = 0; i < result->requests.size(); ++i) {
+    if (i > 0) text += ',';
+    text += auth::request_info_to_json(result->requests[i]);
+  }
+  text += fmt::format("],\"count\":{},\"log_index\":{}}}", result->requests.size(), result->log_index);
+  return RequestJson{std::move(text), {}};
+}
+
 ApiResult<RequestJson> AuthorityApi::withdraw_request(std::string_view id, std::string_view signed_document) {
   return receipt(m_authority->withdraw(std::string(id), signed_document), "withdraw");
 }

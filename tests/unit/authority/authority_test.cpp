@@ -587,6 +587,132 @@ TEST_F(LogVerifyTest, DocumentsArrivingOutOfSeqOrderAreAcceptedOnceAndReplay) {
   EXPECT_EQ(report.documents, 3u);
 }
 
+// ---- batch ballots ----
+
+std::string batch_body_doc(AuthorityTest& t, const std::string& actor, const std::vector<std::string>& ids,
+                           const std::string& vote, const std::string& comment = "") {
+  Json::Array list;
+  for (const auto& id : ids) list.emplace_back(id);
+  Json b(Json::Object{});
+  b["requests"] = std::move(list);
+  b["vote"] = vote;
+  if (!comment.empty()) b["comment"] = comment;
+  return t.doc(actor, DocumentType::ballot, b);
+}
+
+// Three requests awaiting ntia: one signed batch ballot decides all three, as three single
+// ballots would, in one log entry that every request's history points to; the log replays
+// to the same zone and verifies offline.
+TEST_F(LogVerifyTest, ABatchBallotDecidesEveryRequestItNamesAndReplaysExactly) {
+  std::vector<std::string> ids;
+  std::string zone;
+  std::uint64_t batch_index = 0;
+  {
+    auto a = Authority::open(options()).value();
+    for (const char* tld : {"br", "com", "net"}) {
+      const std::string manager = std::string("manager.") + tld;
+      auto r = a->submit(submit_doc(manager, std::string(R"({"kind":"ds-update","tld":")") + tld +
+                                                 R"(","ds":[{"key_tag":4242,"algorithm":13,"digest_type":2,"digest":"2222222222222222222222222222222222222222222222222222222222222222"}]})"));
+      ASSERT_TRUE(r) << r.error().message;
+      ASSERT_TRUE(a->ballot(r->request.id, ballot_doc(manager, r->request.id, "approve")));
+      ids.push_back(r->request.id);
+    }
+    const auto size = a->log_size();
+    const auto serial = a->serial();
+    auto batch = a->ballots(batch_body_doc(*this, "ntia", ids, "approve", "routine DS changes"));
+    ASSERT_TRUE(batch) << batch.error().message;
+    batch_index = batch->log_index;
+    EXPECT_EQ(batch_index, size);
+    ASSERT_EQ(batch->requests.size(), 3u);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const RequestInfo& r = batch->requests[i];
+      EXPECT_EQ(r.id, ids[i]) << "the receipt keeps the document's order";
+      EXPECT_EQ(r.state, RequestState::published);
+      ASSERT_FALSE(r.ballots.empty());
+      EXPECT_EQ(r.ballots.back().actor, "ntia");
+      EXPECT_EQ(r.ballots.back().comment, "routine DS changes");
+      EXPECT_NE(std::find(r.log_indexes.begin(), r.log_indexes.end(), batch_index), r.log_indexes.end());
+      EXPECT_EQ(a->find(ids[i])->state, RequestState::published);
+    }
+    // One input entry, then decided + implemented + published per request.
+    EXPECT_EQ(a->log_size(), size + 1 + 3 * 3);
+    EXPECT_GT(a->serial(), serial);
+    auto entry = a->log_entries(batch_index, 1).at(0);
+    auto parsed = Json::parse(entry).value();
+    EXPECT_EQ(*parsed.find("event")->as_string(), "ballots");
+    EXPECT_EQ(parsed.find("requests")->as_array()->size(), 3u);
+    zone = a->zone_text();
+    for (const char* tld : {"br.", "com.", "net."}) {
+      EXPECT_NE(zone.find(std::string(tld) + "\t86400\tIN\tDS\t4242 13 2"), std::string::npos) << tld;
+    }
+  }
+  auto reopened = Authority::open(options());
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  EXPECT_EQ((*reopened)->zone_text(), zone);
+  for (const auto& id : ids) EXPECT_EQ((*reopened)->find(id)->state, RequestState::published);
+  reopened->reset();
+  auto report = verify(dir);
+  EXPECT_TRUE(report.ok) << report.message;
+}
+
+// All or nothing: one request in the batch that cannot take the ballot refuses the whole batch,
+// says which and why, and records nothing; the seq stays unused.
+TEST_F(AuthorityTest, ABatchBallotIsAllOrNothing) {
+  auto a = Authority::open(options()).value();
+  auto ready = a->submit(submit_doc("manager.br", kBrNs)).value();
+  ASSERT_TRUE(a->ballot(ready.request.id, ballot_doc("manager.br", ready.request.id, "approve")));
+  auto early = a->submit(submit_doc("manager.com", R"({"kind":"ds-update","tld":"com","ds":[]})")).value();
+  const auto size = a->log_size();
+  const std::string zone = a->zone_text();
+
+  auto refused = a->ballots(batch_body_doc(*this, "ntia", {ready.request.id, early.request.id, "ROOT-MGMT#20991231001"}, "approve"));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("nothing recorded"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("2 of 3"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find(early.request.id), std::string::npos);
+  EXPECT_NE(refused.error().message.find("manager.com"), std::string::npos) << "names who is awaited instead";
+  EXPECT_NE(refused.error().message.find("no request 'ROOT-MGMT#20991231001'"), std::string::npos);
+  EXPECT_EQ(a->log_size(), size);
+  EXPECT_EQ(a->find(ready.request.id)->state, RequestState::awaiting);
+  EXPECT_EQ(a->find(ready.request.id)->ballots.size(), 1u);
+  EXPECT_EQ(a->zone_text(), zone);
+
+  // Malformed batches: each a clear error, nothing recorded.
+  auto expect_invalid = [&](const std::string& wire, const std::string& words) {
+    auto r = a->ballots(wire);
+    ASSERT_FALSE(r) << words;
+    EXPECT_EQ(r.error().code, Errc::invalid_input) << r.error().message;
+    EXPECT_NE(r.error().message.find(words), std::string::npos) << r.error().message;
+    EXPECT_EQ(a->log_size(), size);
+  };
+  expect_invalid(batch_body_doc(*this, "ntia", {}, "approve"), "non-empty array");
+  expect_invalid(batch_body_doc(*this, "ntia", {ready.request.id, ready.request.id}, "approve"), "twice");
+  expect_invalid(batch_body_doc(*this, "ntia", {ready.request.id}, "reject"), "comment");
+  expect_invalid(batch_body_doc(*this, "ntia", {ready.request.id}, "maybe"), "approve, reject or comment");
+  expect_invalid(ballot_doc("ntia", ready.request.id, "approve"), "'requests'");
+  std::vector<std::string> too_many(Authority::kMaxBatch + 1);
+  for (std::size_t i = 0; i < too_many.size(); ++i) too_many[i] = "ROOT-MGMT#2005111" + std::to_string(10000 + i);
+  expect_invalid(batch_body_doc(*this, "ntia", too_many, "approve"), "at most 1000");
+  // A batch document on the single-request path is refused too.
+  auto single = a->ballot(ready.request.id, batch_body_doc(*this, "ntia", {ready.request.id}, "approve"));
+  ASSERT_FALSE(single);
+  EXPECT_NE(single.error().message.find("POST /v1/ballots"), std::string::npos) << single.error().message;
+  EXPECT_EQ(a->log_size(), size);
+
+  // A refused batch consumes no seq: the same signed document goes through once the requests
+  // it names can take it.
+  const std::string pair = batch_body_doc(*this, "ntia", {ready.request.id, early.request.id}, "approve");
+  ASSERT_FALSE(a->ballots(pair));
+  ASSERT_TRUE(a->ballot(early.request.id, ballot_doc("manager.com", early.request.id, "approve")));
+  auto ok = a->ballots(pair);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->requests.at(0).state, RequestState::published);
+  EXPECT_EQ(ok->requests.at(1).state, RequestState::published);
+  auto again = a->ballots(pair);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::unauthorized) << "a replayed batch is refused like any replayed document";
+}
+
 TEST_F(LogVerifyTest, AnEditedEntryIsNamed) {
   auto lines = make_history();
   // Change the vote of the ntia ballot (entry holding "approve" by ntia) without re-signing.

@@ -61,6 +61,14 @@ struct Receipt {
   std::uint64_t durable_ticket = 0;
 };
 
+/// What Authority::ballots reports: every request the batch named, in the document's order, as
+/// it stands after the batch.
+struct BatchReceipt {
+  std::vector<RequestInfo> requests;
+  std::uint64_t log_index = 0;         ///< the one "ballots" entry that recorded the document
+  std::uint64_t durable_ticket = 0;    ///< as Receipt::durable_ticket
+};
+
 /// What Authority::replace_configuration did.
 struct ReloadReport {
   bool changed = false;           ///< false: same registry and model; nothing was recorded
@@ -160,6 +168,15 @@ class Authority {
   Result<Receipt> submit(std::string_view signed_document);
   Result<Receipt> ballot(const RequestId& id, std::string_view signed_document);
   Result<Receipt> withdraw(const RequestId& id, std::string_view signed_document);
+  /// A batch ballot: one signed "ballot" document whose body names several requests
+  /// ({"requests": [id, ...], "vote", "comment"}), as a desk that approves a queue of routine
+  /// changes at once. All or nothing: every request must exist, be awaiting ballots and await
+  /// (or accept advice from) the signer, no id may repeat, at most kMaxBatch ids; otherwise
+  /// nothing is recorded and the error lists every request refused and why. Accepted, it is
+  /// one "ballots" log entry, then each request is counted and evaluated in the document's
+  /// order, exactly as if it had received its own ballot (docs/design/workflow.md "Batch ballots").
+  Result<BatchReceipt> ballots(std::string_view signed_document);
+  static constexpr std::size_t kMaxBatch = 1000;
   /// An administrative clock advance, signed by an actor with role "instructor" (simulated
   /// clock only). Timeouts that the new time passes fire in deadline order.
   Result<Timestamp> advance_clock(std::string_view signed_document);
