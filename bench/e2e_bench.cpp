@@ -12,6 +12,15 @@
 //       CLIENTS threads, each with its own keep-alive connection and its own TLDs, driving
 //       changes to `published` for SECONDS (or MAX_CHANGES in all). Prints decided changes/s,
 //       mutations/s, latencies, the client's CPU share and (with DAEMON_PID) the daemon's.
+//   e2e_bench load-batch URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]
+//       As `load`, but the actors who act on every change work as desks: CLIENTS threads (the
+//       TLD managers) each submit and confirm their own changes, keeping up to E2E_WINDOW
+//       (default 8) unfinished at a time; one thread per shared actor (iana, ntia, verisign)
+//       takes every request queued for it at that moment (at most E2E_BATCH_MAX, default 1000)
+//       and approves them with one signed batch ballot (POST /v1/ballots), then queues each
+//       request for the actor its answer awaits next. Decided changes/s counts the changes
+//       published before SECONDS elapsed; the ones still in flight then are finished but not
+//       counted.
 //   e2e_bench floors URL KEYDIR ACTORS_TOML CLIENTS SECONDS [DAEMON_PID]
 //       The floors under a decided change, measured on this machine: (1) one thread signing
 //       and then parsing + verifying ballot documents as the client and the daemon do (Botan
@@ -34,6 +43,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -45,6 +56,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
@@ -385,28 +397,50 @@ int cmd_latency(int argc, char** argv) {
   return st.failures == 0 ? 0 : 1;
 }
 
-int cmd_load(int argc, char** argv) {
-  if (argc < 8) die("usage: e2e_bench load URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
-  auto [host, port] = host_port(argv[2]);
-  Keyring keys(argv[3]);
-  auto tlds = read_lines(argv[4]);
-  const auto clients = std::stoul(argv[5]);
-  const double seconds = std::stod(argv[6]);
-  const auto max_changes = std::stoul(argv[7]);
-  const long pid = argc > 8 ? std::stol(argv[8]) : 0;
-  if (tlds.size() < clients) die("need at least one TLD per client");
-  const std::size_t per_client = (max_changes + clients - 1) / clients;
+// The arguments of `load` and `load-batch`, with every submission pre-signed: client c owns
+// TLDs c, c+clients, ...
+struct LoadSetup {
+  std::string host, port;
+  std::unique_ptr<Keyring> keys;
+  std::vector<std::string> tlds;
+  std::size_t clients = 0, max_changes = 0, per_client = 0;
+  double seconds = 0;
+  long pid = 0;
+  std::vector<std::vector<Presigned>> submits;
+};
 
-  // Pre-sign every submission a client may send: client c owns TLDs c, c+clients, ...
-  std::vector<std::vector<Presigned>> submits(clients);
+LoadSetup load_setup(int argc, char** argv, const char* usage) {
+  if (argc < 8) die(usage);
+  LoadSetup s;
+  std::tie(s.host, s.port) = host_port(argv[2]);
+  s.keys = std::make_unique<Keyring>(argv[3]);
+  s.tlds = read_lines(argv[4]);
+  s.clients = std::stoul(argv[5]);
+  s.seconds = std::stod(argv[6]);
+  s.max_changes = std::stoul(argv[7]);
+  s.pid = argc > 8 ? std::stol(argv[8]) : 0;
+  if (s.clients == 0 || s.tlds.size() < s.clients) die("need at least one TLD per client");
+  s.per_client = (s.max_changes + s.clients - 1) / s.clients;
+  s.submits.resize(s.clients);
   const auto salt = static_cast<std::uint64_t>(std::time(nullptr)) << 24;
-  for (std::size_t c = 0; c < clients; ++c) {
+  for (std::size_t c = 0; c < s.clients; ++c) {
     std::vector<std::string> mine;
-    for (std::size_t i = c; i < tlds.size(); i += clients) mine.push_back(tlds[i]);
-    for (std::size_t k = 0; k < per_client; ++k)
-      submits[c].push_back(presign_submit(keys, mine[k % mine.size()], salt + c * per_client + k));
+    for (std::size_t i = c; i < s.tlds.size(); i += s.clients) mine.push_back(s.tlds[i]);
+    for (std::size_t k = 0; k < s.per_client; ++k)
+      s.submits[c].push_back(presign_submit(*s.keys, mine[k % mine.size()], salt + c * s.per_client + k));
   }
-  for (const auto& a : {"iana", "ntia", "verisign"}) keys.get(a);
+  for (const auto& a : {"iana", "ntia", "verisign"}) s.keys->get(a);
+  return s;
+}
+
+int cmd_load(int argc, char** argv) {
+  LoadSetup setup = load_setup(argc, argv, "usage: e2e_bench load URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
+  const std::string host = setup.host, port = setup.port;
+  Keyring& keys = *setup.keys;
+  const std::size_t clients = setup.clients, max_changes = setup.max_changes, per_client = setup.per_client;
+  const double seconds = setup.seconds;
+  const long pid = setup.pid;
+  auto& submits = setup.submits;
 
   std::vector<Stats> stats(clients);
   std::vector<std::unique_ptr<Conn>> conns;
@@ -440,6 +474,215 @@ int cmd_load(int argc, char** argv) {
   print_dist("ballot", all.ballot_ms);
   print_dist("final_ballot", all.final_ballot_ms);
   return all.failures == 0 ? 0 : 1;
+}
+
+// ---- desks: the shared actors approve what is queued for them, in batches ---------------------
+
+std::string encode_id(const std::string& target) {
+  std::string encoded;
+  for (char c : target) encoded += c == '#' ? std::string("%23") : std::string(1, c);
+  return encoded;
+}
+
+std::size_t env_size(const char* name, std::size_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::stoul(v) : fallback;
+}
+
+struct InFlight {
+  Clock::time_point started;
+  std::size_t client = 0;
+};
+
+// The requests in flight and the queue of each desk, under one mutex.
+struct Desks {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<std::string, std::deque<std::string>> queues;  // actor -> ids awaiting it
+  std::map<std::string, InFlight> flight;                 // id -> when and by whom
+  std::vector<std::size_t> open;                          // per client: unfinished changes
+  bool stop = false;
+};
+
+int cmd_load_batch(int argc, char** argv) {
+  LoadSetup setup =
+      load_setup(argc, argv, "usage: e2e_bench load-batch URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
+  const std::string host = setup.host, port = setup.port;
+  Keyring& keys = *setup.keys;
+  const std::size_t clients = setup.clients, max_changes = setup.max_changes, per_client = setup.per_client;
+  const double seconds = setup.seconds;
+  const long pid = setup.pid;
+  auto& submits = setup.submits;
+  const std::size_t window = env_size("E2E_WINDOW", 8);
+  const std::size_t batch_max = std::min<std::size_t>(env_size("E2E_BATCH_MAX", 1000), 1000);
+  // A TLD comes round again only after every other TLD of its client: with fewer TLDs than
+  // the window, a TLD could get a second request while its first is still open.
+  if (setup.tlds.size() / clients <= window) die("need more TLDs per client than E2E_WINDOW");
+  const std::vector<std::string> shared = {"iana", "ntia", "verisign"};
+
+  Desks desks;
+  desks.open.assign(clients, 0);
+  std::vector<Stats> stats(clients + shared.size());
+  std::vector<double> batch_sizes;
+  std::atomic<std::uint64_t> counted{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::unique_ptr<Conn>> conns;
+  for (std::size_t c = 0; c < clients + shared.size(); ++c) conns.push_back(std::make_unique<Conn>(host, port));
+
+  const double c0 = cpu_seconds_self(), d0 = cpu_seconds_of(pid);
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::atomic<std::size_t> started{0};
+
+  // Routes a request after an answer: finished, or queued for the actor awaited next.
+  auto route = [&](const View& v, Stats& st) {
+    std::lock_guard lock(desks.mutex);
+    auto it = desks.flight.find(v.id);
+    if (it == desks.flight.end()) return;
+    if (v.state == "published") {
+      const auto now = Clock::now();
+      st.change_ms.push_back(std::chrono::duration<double, std::milli>(now - it->second.started).count());
+      if (now <= deadline) counted.fetch_add(1);
+      --desks.open[it->second.client];
+      desks.flight.erase(it);
+      desks.changed.notify_all();
+      return;
+    }
+    if (v.state == "awaiting" && !v.awaiting.empty() &&
+        std::find(shared.begin(), shared.end(), v.awaiting.front()) != shared.end()) {
+      desks.queues[v.awaiting.front()].push_back(v.id);
+      desks.changed.notify_all();
+      return;
+    }
+    std::cerr << "e2e_bench: request " << v.id << " is " << v.state << " awaiting "
+              << (v.awaiting.empty() ? std::string("nobody") : v.awaiting.front()) << '\n';
+    ++st.failures;
+    failed = true;
+    --desks.open[it->second.client];
+    desks.flight.erase(it);
+    desks.changed.notify_all();
+  };
+
+  std::vector<std::thread> threads;
+  for (std::size_t c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      Stats& st = stats[c];
+      for (std::size_t k = 0; k < per_client && !failed; ++k) {
+        {
+          std::unique_lock lock(desks.mutex);
+          desks.changed.wait(lock, [&] { return desks.open[c] < window || failed; });
+        }
+        if (Clock::now() >= deadline || started.fetch_add(1) >= max_changes) break;
+        const Presigned& submit = submits[c][k];
+        const auto begin = Clock::now();
+        View v = view_of(conns[c]->call(http::verb::post, "/v1/requests", submit.wire), "submit");
+        st.submit_ms.push_back(ms_since(begin));
+        ++st.mutations;
+        {
+          std::lock_guard lock(submit.signer->mutex);
+          submit.signer->seq = std::max(submit.signer->seq, submit.seq);
+        }
+        {
+          std::lock_guard lock(desks.mutex);
+          desks.flight[v.id] = InFlight{begin, c};
+          ++desks.open[c];
+        }
+        // The manager confirms its own request (and any other stage it is awaited at).
+        while (v.state == "awaiting" && !v.awaiting.empty() &&
+               std::find(shared.begin(), shared.end(), v.awaiting.front()) == shared.end()) {
+          Signer& s = keys.get(v.awaiting.front());
+          auth::Json body(auth::Json::Object{});
+          body["request"] = v.id;
+          body["vote"] = "approve";
+          std::string wire;
+          {
+            std::lock_guard lock(s.mutex);
+            wire = sign(auth::DocumentType::ballot, s.key, ++s.seq, std::move(body));
+          }
+          const auto t = Clock::now();
+          v = view_of(conns[c]->call(http::verb::post, encode_id("/v1/requests/" + v.id + "/ballots"), wire),
+                      "ballot on " + v.id);
+          st.ballot_ms.push_back(ms_since(t));
+          ++st.mutations;
+        }
+        route(v, st);
+      }
+    });
+  }
+  for (std::size_t d = 0; d < shared.size(); ++d) {
+    threads.emplace_back([&, d] {
+      const std::string& actor = shared[d];
+      Stats& st = stats[clients + d];
+      Signer& s = keys.get(actor);
+      Conn& conn = *conns[clients + d];
+      for (;;) {
+        std::vector<std::string> ids;
+        {
+          std::unique_lock lock(desks.mutex);
+          desks.changed.wait(lock, [&] { return desks.stop || !desks.queues[actor].empty(); });
+          auto& q = desks.queues[actor];
+          if (q.empty()) return;  // stopped
+          while (!q.empty() && ids.size() < batch_max) {
+            ids.push_back(std::move(q.front()));
+            q.pop_front();
+          }
+          if (actor == "iana") batch_sizes.push_back(static_cast<double>(ids.size()));
+        }
+        auth::Json::Array list;
+        for (const auto& id : ids) list.emplace_back(id);
+        auth::Json body(auth::Json::Object{});
+        body["requests"] = std::move(list);
+        body["vote"] = "approve";
+        const std::string wire = sign(auth::DocumentType::ballot, s.key, ++s.seq, std::move(body));
+        const auto t = Clock::now();
+        Reply r = conn.call(http::verb::post, "/v1/ballots", wire);
+        st.ballot_ms.push_back(ms_since(t));
+        ++st.mutations;
+        if (r.status / 100 != 2) die("batch ballot by " + actor + ": HTTP " + std::to_string(r.status) + ": " + r.body);
+        auto j = auth::Json::parse(r.body, auth::Json::Limits{64, 64 << 20});
+        const auth::Json* items = j ? j->find("requests") : nullptr;
+        if (items == nullptr || items->as_array() == nullptr) die("batch ballot by " + actor + ": no 'requests' in " + r.body);
+        for (const auto& item : *items->as_array()) {
+          View v;
+          if (const auto* x = item.find("id"); x && x->as_string()) v.id = *x->as_string();
+          if (const auto* x = item.find("state"); x && x->as_string()) v.state = *x->as_string();
+          if (const auto* a = item.find("awaiting"); a && a->as_array())
+            for (const auto& x : *a->as_array())
+              if (x.as_string()) v.awaiting.push_back(*x.as_string());
+          route(v, st);
+        }
+      }
+    });
+  }
+  // The clients end at the deadline; the desks then finish what is in flight (bounded).
+  for (std::size_t c = 0; c < clients; ++c) threads[c].join();
+  {
+    std::unique_lock lock(desks.mutex);
+    const bool drained = desks.changed.wait_for(lock, std::chrono::seconds(30), [&] { return desks.flight.empty(); });
+    if (!drained) {
+      std::cerr << "e2e_bench: " << desks.flight.size() << " requests unfinished 30 s after the deadline\n";
+      failed = true;
+    }
+    desks.stop = true;
+    desks.changed.notify_all();
+  }
+  for (std::size_t d = 0; d < shared.size(); ++d) threads[clients + d].join();
+  const double wall = std::min(ms_since(t0) / 1000.0, seconds);
+  const double cc = cpu_seconds_self() - c0, dc = cpu_seconds_of(pid) - d0;
+  const double total_wall = ms_since(t0) / 1000.0;
+  Stats all;
+  for (const auto& st : stats) all.merge(st);
+  std::printf(
+      "RESULT mode=batch clients=%zu window=%zu changes=%zu counted=%llu failures=%llu wall_s=%.3f changes_per_s=%.1f "
+      "mutations_per_s=%.1f client_cpu=%.2f daemon_cpu=%.2f\n",
+      clients, window, all.change_ms.size(), static_cast<unsigned long long>(counted.load()),
+      static_cast<unsigned long long>(all.failures), total_wall, static_cast<double>(counted.load()) / wall,
+      static_cast<double>(all.mutations) / total_wall, cc / total_wall, dc / total_wall);
+  print_dist("change", all.change_ms);
+  print_dist("submit", all.submit_ms);
+  print_dist("ballot", all.ballot_ms);
+  print_dist("batch_size", batch_sizes);
+  return failed || all.failures != 0 ? 1 : 0;
 }
 
 int cmd_floors(int argc, char** argv) {
@@ -517,7 +760,8 @@ int main(int argc, char** argv) {
   if (cmd == "lab") return cmd_lab(argc, argv);
   if (cmd == "latency") return cmd_latency(argc, argv);
   if (cmd == "load") return cmd_load(argc, argv);
+  if (cmd == "load-batch") return cmd_load_batch(argc, argv);
   if (cmd == "floors") return cmd_floors(argc, argv);
-  std::cerr << "usage: e2e_bench lab|latency|load|floors ... (see the comment at the top of bench/e2e_bench.cpp)\n";
+  std::cerr << "usage: e2e_bench lab|latency|load|load-batch|floors ... (see the comment at the top of bench/e2e_bench.cpp)\n";
   return 2;
 }

@@ -15,6 +15,10 @@
 #   ROUNDS         throughput rounds per size (fresh state each) [2]
 #   LOAD_ALGS      rootgovd zone-key algorithms for the throughput runs, via the config key
 #                  [dnssec] algorithm ["rsasha256 ecdsap256sha256"]; latency runs use rsasha256
+#   LOAD_MODES     how the throughput clients ballot: "single" (every actor one ballot per
+#                  request, `e2e_bench load`) and/or "batch" (TLD managers submit and confirm;
+#                  iana, ntia and verisign approve their queues with batch ballots,
+#                  `e2e_bench load-batch`; E2E_WINDOW changes open per client) ["single batch"]
 #   FORK_TLDS      rootgovd's [publish] fork_tlds: zone files of this many TLDs or more are
 #                  rendered by a forked child [20000]
 #   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
@@ -41,6 +45,7 @@ LOAD_SECONDS=${LOAD_SECONDS:-20}
 LOAD_MAX=${LOAD_MAX:-20000}
 ROUNDS=${ROUNDS:-2}
 LOAD_ALGS=${LOAD_ALGS-rsasha256 ecdsap256sha256}
+LOAD_MODES=${LOAD_MODES-single batch}
 FLOORS=${FLOORS:-1}
 FORK_TLDS=${FORK_TLDS:-20000}
 FLOOR_SECONDS=${FLOOR_SECONDS:-10}
@@ -143,12 +148,15 @@ for n in $LOAD_SIZES; do
   tld_list "$n" 1600 > "$d/tlds"
   "$DRIVER" lab "$d/lab" "$d/tlds" >/dev/null
   for r in $(seq 1 "$ROUNDS"); do
-    for alg in $LOAD_ALGS; do  # interleaved: each round runs every algorithm
-      start_daemon "$d/zone" "$d/lab" "$d/state" "$alg"
-      l0=$(load)
-      out=$(timeout $((LOAD_SECONDS + 600)) "$DRIVER" load "$URL" "$d/lab/keys" "$d/tlds" "$CLIENTS" "$LOAD_SECONDS" "$LOAD_MAX" "$DPID")
-      echo "$out" | sed "s|^RESULT |RESULT phase=load tlds=$n alg=$alg round=$r |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
-      stop_daemon
+    for alg in $LOAD_ALGS; do  # interleaved: each round runs every algorithm and mode
+      for mode in $LOAD_MODES; do
+        case $mode in single) sub=load ;; batch) sub=load-batch ;; *) echo "unknown LOAD_MODES entry $mode" >&2; exit 2 ;; esac
+        start_daemon "$d/zone" "$d/lab" "$d/state" "$alg"
+        l0=$(load)
+        out=$(timeout $((LOAD_SECONDS + 600)) "$DRIVER" "$sub" "$URL" "$d/lab/keys" "$d/tlds" "$CLIENTS" "$LOAD_SECONDS" "$LOAD_MAX" "$DPID")
+        echo "$out" | sed "s|^RESULT |RESULT phase=load mode=$mode tlds=$n alg=$alg round=$r |; s|\$| load_before=$l0 load_after=$(load)|" | tee -a "$RESULTS"
+        stop_daemon
+      done
     done
   done
   if [ "$FLOORS" = 1 ]; then
