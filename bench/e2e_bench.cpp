@@ -17,7 +17,9 @@
 //       TLD managers) each submit and confirm their own changes, keeping up to E2E_WINDOW
 //       (default 8) unfinished at a time; one thread per shared actor (iana, ntia, verisign)
 //       takes every request queued for it at that moment (at most E2E_BATCH_MAX, default 1000)
-//       and approves them with one signed batch ballot (POST /v1/ballots), then queues each
+//       and approves them with one signed batch ballot (POST /v1/ballots); E2E_DESK_WORKERS
+//       (default 1) such threads per actor, each on its own connection (more let one batch be
+//       on the wire while the next is signed; not faster here). Then it queues each
 //       request for the actor its answer awaits next. Decided changes/s counts the changes
 //       published before SECONDS elapsed; the ones still in flight then are finished but not
 //       counted.
@@ -64,6 +66,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 
 #include <rootgov/authority/actors.hpp>
 #include <rootgov/authority/json.hpp>
@@ -249,18 +252,29 @@ struct View {
   std::vector<std::string> awaiting;
 };
 
-View view_of(const Reply& r, const std::string& what) {
-  if (r.status / 100 != 2) die(what + ": HTTP " + std::to_string(r.status) + ": " + r.body);
-  auto j = auth::Json::parse(r.body, auth::Json::Limits{64, 64 << 20});
-  if (!j) die(what + ": bad JSON: " + j.error().message);
+// Reads the fields the driver routes by from one request's JSON object (Boost.JSON, as the CLI
+// reads answers; the authority's strict canonical parser is for signed documents).
+View view_from(const boost::json::value& j) {
   View v;
-  if (const auto* s = j->find("id"); s && s->as_string()) v.id = *s->as_string();
-  if (const auto* s = j->find("state"); s && s->as_string()) v.state = *s->as_string();
-  if (const auto* a = j->find("awaiting"); a && a->as_array())
-    for (const auto& x : *a->as_array())
-      if (x.as_string()) v.awaiting.push_back(*x.as_string());
+  const auto* o = j.if_object();
+  if (o == nullptr) return v;
+  if (const auto* s = o->if_contains("id"); s && s->is_string()) v.id = s->as_string();
+  if (const auto* s = o->if_contains("state"); s && s->is_string()) v.state = s->as_string();
+  if (const auto* a = o->if_contains("awaiting"); a && a->is_array())
+    for (const auto& x : a->as_array())
+      if (x.is_string()) v.awaiting.emplace_back(x.as_string());
   return v;
 }
+
+boost::json::value parse_reply(const Reply& r, const std::string& what) {
+  if (r.status / 100 != 2) die(what + ": HTTP " + std::to_string(r.status) + ": " + r.body);
+  boost::system::error_code ec;
+  auto j = boost::json::parse(r.body, ec);
+  if (ec) die(what + ": bad JSON: " + ec.message());
+  return j;
+}
+
+View view_of(const Reply& r, const std::string& what) { return view_from(parse_reply(r, what)); }
 
 /// Drives one change; returns false when it ended other than `published`.
 bool drive(Conn& conn, Keyring& keys, const Presigned& submit, Stats& st) {
@@ -522,12 +536,14 @@ int cmd_load_batch(int argc, char** argv) {
 
   Desks desks;
   desks.open.assign(clients, 0);
-  std::vector<Stats> stats(clients + shared.size());
+  const std::size_t desk_workers = std::max<std::size_t>(1, env_size("E2E_DESK_WORKERS", 1));
+  const std::size_t desk_threads = shared.size() * desk_workers;
+  std::vector<Stats> stats(clients + desk_threads);
   std::vector<double> batch_sizes;
   std::atomic<std::uint64_t> counted{0};
   std::atomic<bool> failed{false};
   std::vector<std::unique_ptr<Conn>> conns;
-  for (std::size_t c = 0; c < clients + shared.size(); ++c) conns.push_back(std::make_unique<Conn>(host, port));
+  for (std::size_t c = 0; c < clients + desk_threads; ++c) conns.push_back(std::make_unique<Conn>(host, port));
 
   const double c0 = cpu_seconds_self(), d0 = cpu_seconds_of(pid);
   const auto t0 = Clock::now();
@@ -609,9 +625,9 @@ int cmd_load_batch(int argc, char** argv) {
       }
     });
   }
-  for (std::size_t d = 0; d < shared.size(); ++d) {
+  for (std::size_t d = 0; d < desk_threads; ++d) {
     threads.emplace_back([&, d] {
-      const std::string& actor = shared[d];
+      const std::string& actor = shared[d / desk_workers];
       Stats& st = stats[clients + d];
       Signer& s = keys.get(actor);
       Conn& conn = *conns[clients + d];
@@ -633,22 +649,20 @@ int cmd_load_batch(int argc, char** argv) {
         auth::Json body(auth::Json::Object{});
         body["requests"] = std::move(list);
         body["vote"] = "approve";
-        const std::string wire = sign(auth::DocumentType::ballot, s.key, ++s.seq, std::move(body));
+        std::string wire;
+        {
+          std::lock_guard lock(s.mutex);  // the actor's other workers share its seq
+          wire = sign(auth::DocumentType::ballot, s.key, ++s.seq, std::move(body));
+        }
         const auto t = Clock::now();
         Reply r = conn.call(http::verb::post, "/v1/ballots", wire);
         st.ballot_ms.push_back(ms_since(t));
         ++st.mutations;
-        if (r.status / 100 != 2) die("batch ballot by " + actor + ": HTTP " + std::to_string(r.status) + ": " + r.body);
-        auto j = auth::Json::parse(r.body, auth::Json::Limits{64, 64 << 20});
-        const auth::Json* items = j ? j->find("requests") : nullptr;
-        if (items == nullptr || items->as_array() == nullptr) die("batch ballot by " + actor + ": no 'requests' in " + r.body);
-        for (const auto& item : *items->as_array()) {
-          View v;
-          if (const auto* x = item.find("id"); x && x->as_string()) v.id = *x->as_string();
-          if (const auto* x = item.find("state"); x && x->as_string()) v.state = *x->as_string();
-          if (const auto* a = item.find("awaiting"); a && a->as_array())
-            for (const auto& x : *a->as_array())
-              if (x.as_string()) v.awaiting.push_back(*x.as_string());
+        const auto j = parse_reply(r, "batch ballot by " + actor);
+        const auto* items = j.is_object() ? j.as_object().if_contains("requests") : nullptr;
+        if (items == nullptr || !items->is_array()) die("batch ballot by " + actor + ": no 'requests' in " + r.body);
+        for (const auto& item : items->as_array()) {
+          View v = view_from(item);
           route(v, st);
         }
       }
@@ -666,7 +680,7 @@ int cmd_load_batch(int argc, char** argv) {
     desks.stop = true;
     desks.changed.notify_all();
   }
-  for (std::size_t d = 0; d < shared.size(); ++d) threads[clients + d].join();
+  for (std::size_t d = 0; d < desk_threads; ++d) threads[clients + d].join();
   const double wall = std::min(ms_since(t0) / 1000.0, seconds);
   const double cc = cpu_seconds_self() - c0, dc = cpu_seconds_of(pid) - d0;
   const double total_wall = ms_since(t0) / 1000.0;
