@@ -338,9 +338,10 @@ double pct(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-void print_dist(const std::string& name, const std::vector<double>& v) {
-  std::printf("RESULT %s_n=%zu %s_p50_ms=%.3f %s_p90_ms=%.3f %s_p99_ms=%.3f %s_max_ms=%.3f\n", name.c_str(), v.size(),
-              name.c_str(), pct(v, 50), name.c_str(), pct(v, 90), name.c_str(), pct(v, 99), name.c_str(), pct(v, 100));
+void print_dist(const std::string& name, const std::vector<double>& v, const char* unit = "_ms") {
+  std::printf("RESULT %s_n=%zu %s_p50%s=%.3f %s_p90%s=%.3f %s_p99%s=%.3f %s_max%s=%.3f\n", name.c_str(), v.size(),
+              name.c_str(), unit, pct(v, 50), name.c_str(), unit, pct(v, 90), name.c_str(), unit, pct(v, 99), name.c_str(),
+              unit, pct(v, 100));
 }
 
 double cpu_seconds_self() {
@@ -695,7 +696,7 @@ int cmd_load_batch(int argc, char** argv) {
   print_dist("change", all.change_ms);
   print_dist("submit", all.submit_ms);
   print_dist("ballot", all.ballot_ms);
-  print_dist("batch_size", batch_sizes);
+  print_dist("batch_size", batch_sizes, "");
   return failed || all.failures != 0 ? 1 : 0;
 }
 
