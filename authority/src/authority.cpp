@@ -7,7 +7,11 @@
 // must equal, byte for byte, the entry the log holds (docs/design/workflow.md).
 #include <rootgov/authority/authority.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <ctime>
 #include <deque>
@@ -29,6 +33,7 @@
 #include "configuration_record.hpp"
 #include "file_util.hpp"
 #include "resume_state.hpp"
+#include "snapshot_file.hpp"
 #include "zone_signing.hpp"
 
 namespace rootgov::authority {
@@ -300,6 +305,13 @@ struct Authority::Impl {
   static constexpr int kSnapshotShare = 19;
   std::chrono::steady_clock::time_point snapshot_end{};
   std::chrono::steady_clock::duration snapshot_cost{};
+  // A forked snapshot writer still running (-1: none), and when it was forked. Its whole run
+  // counts as the snapshot's cost for the ration: it takes a core from the daemon meanwhile.
+  pid_t snapshot_child = -1;
+  std::chrono::steady_clock::time_point snapshot_forked_at{};
+  std::uint64_t snapshots_forked = 0;
+  std::uint64_t snapshots_inline = 0;
+  double snapshot_fork_seconds = 0;
   StartupReport startup;
 
   void notice(const std::string& message) const {
@@ -348,31 +360,58 @@ struct Authority::Impl {
       for (const auto& e : *appended) listener(e);
     }
     since_snapshot += appended->size();
+    if (snapshot_child > 0) reap_snapshot_child(/*block=*/false);
     if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every &&
-        std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
-      if (auto written = write_snapshot(); !written) notice("snapshot not written: " + written.error().message);
+        snapshot_child < 0 && std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
+      if (auto written = write_snapshot(/*may_fork=*/opts.fork_snapshots); !written) {
+        notice("snapshot not written: " + written.error().message);
+      }
     }
     return {};
   }
 
+  // Collects the forked snapshot writer once it has ended (block: wait for it). A failed child
+  // only costs the snapshot: the journal is the record, and the next one is tried as usual.
+  void reap_snapshot_child(bool block) {
+    if (snapshot_child < 0) return;
+    int status = 0;
+    pid_t r;
+    do {
+      r = ::waitpid(snapshot_child, &status, block ? 0 : WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) return;  // still running
+    snapshot_child = -1;
+    snapshot_end = std::chrono::steady_clock::now();
+    snapshot_cost = snapshot_end - snapshot_forked_at;
+    if (r < 0) {
+      notice("snapshot writer: waitpid failed: " + files::errno_text(errno));
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      notice("snapshot not written: the snapshot writer (forked) ended with " +
+             (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                : "signal " + std::to_string(WTERMSIG(status))));
+    }
+  }
+
   // ---- snapshots ----
   // Flushes the journal and writes the state as of the last entry (no entry may be staged).
-  Result<void> write_snapshot() {
+  // may_fork: encode and write it in a forked child (see AuthorityOptions::fork_snapshots); the
+  // owner thread pays the fork. Otherwise, or when the fork fails, here.
+  Result<void> write_snapshot(bool may_fork = false) {
     if (!log.persistent() || failed || log.size() == 0) return {};
+    reap_snapshot_child(/*block=*/true);  // one writer at a time
     const auto started = std::chrono::steady_clock::now();
     if (auto flushed = log.flush(); !flushed) {
       failed = true;
       return flushed;
     }
+    // What needs Botan (hashes) or the journal is taken here; the rest is read from the state,
+    // which a forked child sees as it is at the fork.
     detail::ResumeState s;
     s.model = policy->id();
     s.registry_fingerprint = base_registry.fingerprint();
     s.log_size = log.size();
     s.last_entry_hash = detail::sha256_hex(log.lines().back());
     s.merkle_root = to_hex(log.tree().root());
-    zone::Zone unsigned_zone = zone->zone();
-    unsigned_zone.strip_dnssec(/*keep_dnskey=*/true);
-    s.zone_text = zone::to_text(unsigned_zone);
     s.zone_digest = digest.hex();
     if (mode == ClockMode::simulated) {
       s.clock = clock_now;
@@ -383,23 +422,55 @@ struct Authority::Impl {
       s.clock = t ? *t : clock_now;
     }
     s.sign_epoch = sign_epoch;
-    s.requests = requests;
-    s.seq_windows = seqs.all();
-    s.ids_per_day = ids_per_day;
-    for (const auto& [id, actor] : registry.all()) {
-      if (!actor.manages.empty()) s.manages[id] = actor.manages;
+    const std::uint64_t records = log.journal_records();
+    const std::filesystem::path path = opts.state_dir / kSnapshotFile;
+    if (may_fork) {
+      crypto::Sha256 hasher;  // made here: Botan allocates from a locked pool
+      std::filesystem::path tmp = path;
+      tmp += ".tmp-fork-" + std::to_string(::getpid()) + "-" + std::to_string(snapshots_forked);
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        // The child: one thread, a copy-on-write image. Only memory and plain file calls. A
+        // signal meant for the parent (a process-group SIGTERM) must not reach a handler the
+        // parent installed (rootgovd's reports through a pipe it shares with the child).
+        for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
+        fill_snapshot_state(s);
+        auto written = detail::write_snapshot_with(path, tmp, Snapshot{records, detail::encode_resume_state(s)}, hasher);
+        ::_exit(written ? 0 : 1);
+      }
+      if (pid > 0) {
+        snapshot_child = pid;
+        snapshot_forked_at = started;
+        snapshot_fork_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        ++snapshots_forked;
+        since_snapshot = 0;
+        return {};
+      }
+      notice("snapshot: fork failed (" + files::errno_text(errno) + "); writing it on the owner thread");
     }
-    auto written = authority::write_snapshot(opts.state_dir / kSnapshotFile,
-                                             Snapshot{log.journal_records(), detail::encode_resume_state(s)});
+    fill_snapshot_state(s);
+    auto written = authority::write_snapshot(path, Snapshot{records, detail::encode_resume_state(s)});
     if (!written) return written;
+    ++snapshots_inline;
     since_snapshot = 0;
     snapshot_end = std::chrono::steady_clock::now();
     snapshot_cost = snapshot_end - started;
     return {};
   }
 
-  // Loads the snapshot when it is intact and matches the journal's `lines`; otherwise leaves
-  // the state untouched and says why in startup.note (no snapshot at all is not worth a note).
+  // The parts of a snapshot that grow with the state: the zone and every request.
+  void fill_snapshot_state(detail::ResumeState& s) const {
+    zone::Zone unsigned_zone = zone->zone();
+    unsigned_zone.strip_dnssec(/*keep_dnskey=*/true);
+    s.zone_text = zone::to_text(unsigned_zone);
+    s.requests = requests;
+    s.seq_windows = seqs.all();
+    s.ids_per_day = ids_per_day;
+    for (const auto& [id, actor] : registry.all()) {
+      if (!actor.manages.empty()) s.manages[id] = actor.manages;
+    }
+  }
+
   // `history`: the log's reconfigurations; the snapshot must match the configuration in force
   // at its last entry, which becomes the configuration (the one of the genesis entry is set).
   bool resume_from_snapshot(const std::vector<std::string>& lines,
@@ -1454,6 +1525,7 @@ namespace rootgov::authority {
 Authority::Authority(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 Authority::~Authority() {
+  if (m_impl) m_impl->reap_snapshot_child(/*block=*/true);  // never leave a writer behind
   if (!m_impl || m_impl->failed || !m_impl->log.persistent()) return;
   // Clean shutdown: everything enqueued reaches the disk, then the tree head and a snapshot.
   if (auto flushed = m_impl->log.flush(); !flushed) {
@@ -1673,6 +1745,9 @@ Summary Authority::summary() const {
   s.signatures_preverified = m.signatures_preverified;
   s.signatures_verified_inline = m.signatures_verified_inline;
   s.zone_resigns = m.zone_resigns;
+  s.snapshots_forked = m.snapshots_forked;
+  s.snapshots_inline = m.snapshots_inline;
+  s.snapshot_fork_seconds = m.snapshot_fork_seconds;
   s.log_size = m.log.size();
   s.zone_digest = m.digest.hex();
   if (!m.signer.keys().empty()) s.zone_key_algorithm = std::string(zone::algorithm_mnemonic(m.signer.keys().front().algorithm()));
@@ -1733,6 +1808,12 @@ Result<void> Authority::snapshot() {
   }
   if (auto w = m.write_tree_head(); !w) return w;
   return m.write_snapshot();
+}
+
+bool Authority::wait_snapshot_writer() {
+  const bool running = m_impl->snapshot_child > 0;
+  m_impl->reap_snapshot_child(/*block=*/true);
+  return running;
 }
 
 std::uint64_t Authority::last_ticket() const { return m_impl->log.last_ticket(); }

@@ -59,6 +59,11 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
                                bool overwrite) {
   std::filesystem::path tmp = path;
   tmp += ".tmp-" + crypto::hex_encode(crypto::random_bytes(6));
+  return write_file_atomic_via(path, tmp, bytes, mode, overwrite);
+}
+
+Result<void> write_file_atomic_via(const std::filesystem::path& path, const std::filesystem::path& tmp,
+                                   std::string_view bytes, mode_t mode, bool overwrite) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     return fail(Errc::io, fmt::format("cannot create '{}': {}", tmp.string(), errno_text(errno)));

@@ -21,6 +21,12 @@ Result<std::string> read_file(const std::filesystem::path& path);
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view bytes, mode_t mode,
                                bool overwrite);
 
+/// write_file_atomic with the temporary file named by the caller (`tmp`, in the same directory
+/// as `path`; it must not exist). Uses no lock and no random numbers, so a forked child of a
+/// multithreaded process may call it.
+Result<void> write_file_atomic_via(const std::filesystem::path& path, const std::filesystem::path& tmp,
+                                   std::string_view bytes, mode_t mode, bool overwrite);
+
 /// fsync of a directory, so a rename or creation inside it is durable.
 Result<void> fsync_directory(const std::filesystem::path& dir);
 

@@ -14,6 +14,7 @@
 
 #include "crypto.hpp"
 #include "file_util.hpp"
+#include "snapshot_file.hpp"
 
 namespace rootgov::authority {
 
@@ -403,25 +404,39 @@ Result<std::vector<std::string>> Journal::read_all() const {
 
 namespace {
 
-std::string snapshot_digest(std::uint64_t records, std::string_view state) {
+std::string snapshot_digest(std::uint64_t records, std::string_view state, crypto::Sha256& h) {
   std::string prefix;
   put_u64(prefix, records);
-  crypto::Sha256 h;
   h.update(prefix);
   h.update(state);
   auto d = h.finish();
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
-}  // namespace
+std::string snapshot_digest(std::uint64_t records, std::string_view state) {
+  crypto::Sha256 h;
+  return snapshot_digest(records, state, h);
+}
 
-Result<void> write_snapshot(const std::filesystem::path& path, const Snapshot& snapshot) {
+std::string snapshot_bytes(const Snapshot& snapshot, crypto::Sha256& hasher) {
   std::string bytes(kSnapshotMagic, 4);
   put_u64(bytes, snapshot.records);
   put_u64(bytes, snapshot.state.size());
-  bytes += snapshot_digest(snapshot.records, snapshot.state);
+  bytes += snapshot_digest(snapshot.records, snapshot.state, hasher);
   bytes += snapshot.state;
-  return files::write_file_atomic(path, bytes, 0600, /*overwrite=*/true);
+  return bytes;
+}
+
+}  // namespace
+
+Result<void> write_snapshot(const std::filesystem::path& path, const Snapshot& snapshot) {
+  crypto::Sha256 hasher;
+  return files::write_file_atomic(path, snapshot_bytes(snapshot, hasher), 0600, /*overwrite=*/true);
+}
+
+Result<void> detail::write_snapshot_with(const std::filesystem::path& path, const std::filesystem::path& tmp,
+                                         const Snapshot& snapshot, crypto::Sha256& hasher) {
+  return files::write_file_atomic_via(path, tmp, snapshot_bytes(snapshot, hasher), 0600, /*overwrite=*/true);
 }
 
 Result<Snapshot> read_snapshot(const std::filesystem::path& path) {

@@ -21,6 +21,8 @@
 #                  `e2e_bench load-batch`; E2E_WINDOW changes open per client) ["single batch"]
 #   FORK_TLDS      rootgovd's [publish] fork_tlds: zone files of this many TLDs or more are
 #                  rendered by a forked child [20000]
+#   SNAPSHOT_FORK  rootgovd's [snapshots] fork: periodic snapshots written by a forked child
+#                  ["true"]
 #   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
 #   FLOOR_SECONDS  length of the transport-floor run [10]
 #   KNOT           1 = measure Knot too [1]
@@ -48,6 +50,7 @@ LOAD_ALGS=${LOAD_ALGS-rsasha256 ecdsap256sha256}
 LOAD_MODES=${LOAD_MODES-single batch}
 FLOORS=${FLOORS:-1}
 FORK_TLDS=${FORK_TLDS:-20000}
+SNAPSHOT_FORK=${SNAPSHOT_FORK:-true}
 FLOOR_SECONDS=${FLOOR_SECONDS:-10}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
@@ -84,7 +87,7 @@ tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) p
 start_daemon() {
   local zone=$1 lab=$2 state=$3 alg=${4:-rsasha256} pf=$3.port
   rm -rf "$state" "$pf"
-  printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n' "$alg" "$FORK_TLDS" > "$state.toml"
+  printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n[snapshots]\nfork = %s\n' "$alg" "$FORK_TLDS" "$SNAPSHOT_FORK" > "$state.toml"
   local t0
   t0=$(now)
   "$ROOTGOVD" --state "$state" --config "$state.toml" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \

@@ -163,6 +163,8 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   // Mutations return once queued; every 2xx waits for its record off the authority executor
   // (AuthorityApi::durability_wait), so concurrent requests share fdatasyncs (group commit).
   options.defer_durability = true;
+  options.snapshot_every = config.snapshot_every;
+  options.fork_snapshots = config.snapshot_fork;
   options.notice = [](std::string_view text) { spdlog::warn("msg=\"{}\"", text); };
   // A log whose model was replaced by a reconfiguration replays with the models it recorded.
   options.resolve_policy = policies::policy_from_record;
@@ -254,6 +256,14 @@ void AuthorityApi::refresh_gauges() {
                                     {{"where", "authority"}});
   inline_.inc(s.signatures_verified_inline - std::min(inline_.value(), s.signatures_verified_inline));
   export_resigns(s.zone_resigns);
+  auto& forked = m_metrics.counter("rootgov_snapshots_total", "periodic state snapshots, by where they were written",
+                                   {{"written", "forked"}});
+  forked.inc(s.snapshots_forked - std::min(forked.value(), s.snapshots_forked));
+  auto& owner = m_metrics.counter("rootgov_snapshots_total", "periodic state snapshots, by where they were written",
+                                  {{"written", "authority"}});
+  owner.inc(s.snapshots_inline - std::min(owner.value(), s.snapshots_inline));
+  m_metrics.gauge("rootgov_snapshot_fork_seconds", "time the authority thread spent in the last snapshot fork")
+      .set(s.snapshot_fork_seconds);
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,

@@ -42,6 +42,11 @@ struct DaemonConfig {
   /// [publish] fork_tlds: from this many TLDs on, the zone file is rendered by a forked child
   /// from a copy-on-write image instead of on the authority thread (0: always fork).
   std::size_t publish_fork_tlds = 20000;
+  /// [snapshots] every: audit-log entries between periodic state snapshots (0: only at shutdown).
+  std::uint64_t snapshot_every = 10000;
+  /// [snapshots] fork: periodic snapshots are encoded and written by a forked child from a
+  /// copy-on-write image, so the authority thread pays only the fork.
+  bool snapshot_fork = true;
   std::size_t event_history = 1024;
   std::size_t event_queue_limit = 256;
   std::filesystem::path http_port_file;  ///< when set, the bound HTTP port is written there

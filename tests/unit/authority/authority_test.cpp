@@ -1130,6 +1130,61 @@ TEST_F(AuthorityTest, SnapshotStartEqualsFullReplay) {
   fs::remove_all(full);
 }
 
+// Periodic snapshots written by a forked child (rootgovd's setting): the owner thread only
+// forks; the file the child leaves resumes to the state a full replay rebuilds, and no
+// temporary file or child is left behind.
+TEST_F(AuthorityTest, ForkedSnapshotResumesLikeAFullReplay) {
+  unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  auto o = options();
+  o.snapshot_every = 7;
+  o.fork_snapshots = true;
+  const fs::path mid = dir.string() + "-fork-mid";
+  const fs::path full = dir.string() + "-fork-full";
+  Observed live;
+  {
+    auto a = Authority::open(o).value();
+    std::vector<std::string> open;
+    random_history(*this, *a, rng, 60, open);
+    a->wait_snapshot_writer();
+    const auto summary = a->summary();
+    EXPECT_GT(summary.snapshots_forked, 0U);
+    EXPECT_EQ(summary.snapshots_inline, 0U) << "periodic snapshots must not be written on the owner thread";
+    EXPECT_FALSE(a->wait_snapshot_writer()) << "the writer was collected";
+    for (const auto& e : fs::directory_iterator(dir)) {
+      EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+    }
+    copy_dir(dir, mid);
+    live = observe(*a);
+  }
+  ASSERT_TRUE(fs::exists(mid / "snapshot"));
+  copy_dir(mid, full);
+  fs::remove(full / "snapshot");
+
+  auto om = o;
+  om.state_dir = mid;
+  om.snapshot_every = 0;  // keep the child's snapshot
+  auto from_snapshot = Authority::open(om);
+  ASSERT_TRUE(from_snapshot) << from_snapshot.error().message;
+  EXPECT_TRUE((*from_snapshot)->startup().from_snapshot) << (*from_snapshot)->startup().note;
+  EXPECT_GT((*from_snapshot)->startup().snapshot_entries, 0U);
+
+  auto of = o;
+  of.state_dir = full;
+  of.snapshot_every = 0;
+  auto replayed = Authority::open(of);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_FALSE((*replayed)->startup().from_snapshot);
+  EXPECT_EQ(observe(**from_snapshot), observe(**replayed));
+  EXPECT_EQ(observe(**from_snapshot).zone_text, live.zone_text);
+  EXPECT_EQ(observe(**from_snapshot).requests, live.requests);
+  from_snapshot->reset();
+  replayed->reset();
+  fs::remove_all(mid);
+  fs::remove_all(full);
+}
+
 TEST_F(AuthorityTest, CleanShutdownSnapshotResumesWithoutReplay) {
   std::mt19937 rng(7);
   Observed live;

@@ -122,6 +122,25 @@ TEST(Config, PublishForkThresholdIsRead) {
   EXPECT_NE(unknown.error().message.find("publish.every"), std::string::npos) << unknown.error().message;
 }
 
+TEST(Config, SnapshotSettingsAreRead) {
+  DaemonConfig c;
+  EXPECT_EQ(c.snapshot_every, 10000u);
+  EXPECT_TRUE(c.snapshot_fork);
+  auto ok = apply_config_toml("[snapshots]\nevery = 50\nfork = false\n", "t", c);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.snapshot_every, 50u);
+  EXPECT_FALSE(c.snapshot_fork);
+  auto bad = apply_config_toml("[snapshots]\nfork = \"yes\"\n", "t", c);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("snapshots.fork"), std::string::npos) << bad.error().message;
+  auto negative = apply_config_toml("[snapshots]\nevery = -5\n", "t", c);
+  ASSERT_FALSE(negative);
+  EXPECT_EQ(c.snapshot_every, 50u) << "a refused value changes nothing";
+  auto unknown = apply_config_toml("[snapshots]\ndir = \"x\"\n", "t", c);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("snapshots.dir"), std::string::npos) << unknown.error().message;
+}
+
 TEST(Config, ExampleConfigRoundTrips) {
   DaemonConfig c;
   auto ok = apply_config_toml(example_config(), "example", c);
@@ -130,6 +149,8 @@ TEST(Config, ExampleConfigRoundTrips) {
   ASSERT_TRUE(c.dnssec_algorithm.has_value());
   EXPECT_EQ(*c.dnssec_algorithm, "rsasha256");
   EXPECT_EQ(c.publish_fork_tlds, 20000u);
+  EXPECT_EQ(c.snapshot_every, 10000u);
+  EXPECT_TRUE(c.snapshot_fork);
 }
 
 }  // namespace

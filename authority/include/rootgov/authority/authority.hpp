@@ -40,6 +40,10 @@ struct AuthorityOptions {
   std::string dnssec_algorithm = "rsasha256";  ///< zone keys made for a new state
   unsigned sign_threads = 0;           ///< 0: one per core
   std::uint64_t snapshot_every = 10000;  ///< log entries between snapshots (0: only snapshot())
+  /// true: the periodic snapshots are encoded and written by a forked child from a
+  /// copy-on-write image of the state, so the owner thread pays only the fork (rootgovd sets
+  /// it). Shutdown and snapshot() still write on the owner thread.
+  bool fork_snapshots = false;
   /// false: a mutation returns after its journal record is on disk. true: it returns once the
   /// record is queued; Receipt::durable_ticket / last_ticket() name it for wait_durable().
   bool defer_durability = false;
@@ -109,6 +113,11 @@ struct Summary {
   std::uint64_t signatures_verified_inline = 0;
   /// Deferred incremental re-signs done since open (each covers every change made before it).
   std::uint64_t zone_resigns = 0;
+  /// Periodic snapshots since open: written by a forked child, and those written on the owner
+  /// thread (fork_snapshots off, or the fork failed); the last fork's cost to the owner thread.
+  std::uint64_t snapshots_forked = 0;
+  std::uint64_t snapshots_inline = 0;
+  double snapshot_fork_seconds = 0;
 };
 
 /// Something that happened, for live watchers (the daemon's event stream).
@@ -264,6 +273,9 @@ class Authority {
   /// done every `snapshot_every` entries and by the destructor). A snapshot only shortens the
   /// next open(); it never overrides the journal.
   Result<void> snapshot();
+  /// Waits until a forked snapshot writer (AuthorityOptions::fork_snapshots) has ended; true if
+  /// one was running. Owner thread only. The destructor and snapshot() wait as well.
+  bool wait_snapshot_writer();
 
   struct Impl;
 
