@@ -365,11 +365,45 @@ void post_ballot(const Connection& conn, const Signer& signer, const std::vector
   }
 }
 
+// Votes on every request that awaits the signer's actor, in batches of at most kMaxBatch ids.
+// Each batch is all or nothing on its own; a request decided between the listing and the
+// ballot makes its batch fail with the daemon's explanation.
+void ballot_all_awaiting(const Connection& conn, const Signer& signer, const char* vote, const std::string& comment,
+                         bool as_json) {
+  auto key = auth::ActorKey::from_file(signer.key_file);
+  if (!key) throw ExitError(kExitUsage, "--as: " + key.error().message);
+  const std::string actor = key->actor();
+  auto listing = conn.client().get_json("/v1/requests?state=awaiting&awaiting=" + encode_segment(actor));
+  std::vector<std::string> ids;
+  if (const auto* o = listing.if_object()) {
+    if (const auto* list = o->if_contains("requests"); list != nullptr && list->is_array()) {
+      for (const auto& r : list->as_array()) {
+        if (const auto* ro = r.if_object()) ids.push_back(str(ro->if_contains("id")));
+      }
+    }
+  }
+  if (ids.empty()) {
+    if (as_json) {
+      std::cout << R"({"requests":[],"count":0})" << '\n';
+    } else {
+      std::cout << "no request awaits " << actor << '\n';
+    }
+    return;
+  }
+  for (std::size_t from = 0; from < ids.size(); from += auth::Authority::kMaxBatch) {
+    const std::size_t to = std::min(ids.size(), from + auth::Authority::kMaxBatch);
+    post_ballot(conn, signer, std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                                       ids.begin() + static_cast<std::ptrdiff_t>(to)),
+                vote, comment, as_json);
+  }
+}
+
 void register_ballots(CLI::App& app) {
   struct BallotArgs {
     std::vector<std::string> ids;
     std::string comment;
     bool json = false;
+    bool all_awaiting = false;
   };
   for (const char* vote : {"approve", "reject"}) {
     auto args = std::make_shared<BallotArgs>();
@@ -381,8 +415,11 @@ void register_ballots(CLI::App& app) {
                      : "approve one or more requests (one signed ballot; several ids: all or nothing)");
     cmd->add_option("id", args->ids,
                     "the request id, e.g. ROOT-MGMT#20051118001; several ids make one batch ballot that is recorded "
-                    "for all of them or, if any cannot take it, for none")
-        ->required();
+                    "for all of them or, if any cannot take it, for none");
+    cmd->add_flag("--all-awaiting", args->all_awaiting,
+                  std::string("instead of ids: ") + vote +
+                      " every request that awaits the --as actor now (GET /v1/requests?awaiting=ACTOR), in batch "
+                      "ballots of at most 1000 requests each");
     add_signer_options(cmd, signer);
     auto* comment = cmd->add_option("--comment", args->comment, reject ? "why (required)" : "a comment for the record");
     if (reject) comment->required();
@@ -394,6 +431,12 @@ void register_ballots(CLI::App& app) {
       if (std::string_view(vote) == "reject" && args->comment.empty()) {
         throw ExitError(kExitUsage, "reject needs a non-empty --comment that says why");
       }
+      if (args->all_awaiting) {
+        if (!args->ids.empty()) throw ExitError(kExitUsage, "give request ids or --all-awaiting, not both");
+        ballot_all_awaiting(*conn, *signer, vote, args->comment, args->json);
+        return;
+      }
+      if (args->ids.empty()) throw ExitError(kExitUsage, "name the request(s) to vote on, or use --all-awaiting");
       if (args->ids.size() > auth::Authority::kMaxBatch) {
         throw ExitError(kExitUsage, "at most " + std::to_string(auth::Authority::kMaxBatch) +
                                         " request ids per ballot; split them");

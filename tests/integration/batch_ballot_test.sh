@@ -72,6 +72,19 @@ ENTRY=$(curl -fsS "$ROOTGOV_SERVER/v1/log?from=$IDX&max=1" | jq -c '.entries[0]'
 [ "$(jq -r .document.document.actor <<<"$ENTRY")" = iana ] || fail "batch entry signer: $ENTRY"
 pass "approve --json returns every request and the batch's log index"
 
+# --all-awaiting: the actor's whole queue in one batch (GET /v1/requests?awaiting=ACTOR).
+expect_exit 2 "$ROOTGOV" approve "$JID1" --all-awaiting --as "$K/ntia.key"
+grep -q "not both" <<<"$OUT" || fail "ids with --all-awaiting: $OUT"
+expect_exit 2 "$ROOTGOV" approve --as "$K/ntia.key"
+OUT=$("$ROOTGOV" approve --all-awaiting --as "$K/ntia.key") || fail "approve --all-awaiting as ntia: $OUT"
+grep -q "one signed ballot (approve) on 2 requests" <<<"$OUT" || fail "--all-awaiting did not batch the queue: $OUT"
+for id in "$JID1" "$JID2"; do
+  [ "$("$ROOTGOV" status "$id" --json | jq -r '.awaiting | join(",")')" = verisign ] || fail "$id after ntia's queue"
+done
+OUT=$("$ROOTGOV" approve --all-awaiting --as "$K/ntia.key") || fail "empty queue: $OUT"
+grep -q "no request awaits ntia" <<<"$OUT" || fail "empty queue output: $OUT"
+pass "approve --all-awaiting batches the actor's queue and says when it is empty"
+
 # The published zone carries the three new DS sets and verifies.
 "$ROOTGOV" zone fetch -o "$WORK/zone" || fail "zone fetch"
 for tld in br de jp; do
@@ -102,7 +115,7 @@ SERIAL=$(zone_serial "$WORK/zone")
 start_daemon batch2 --state "$STATE" --clock simulated --model us-status-quo
 for id in "${IDS[@]}"; do [ "$(req_state "$id")" = published ] || fail "$id after restart"; done
 for id in "$JID1" "$JID2"; do
-  [ "$(jq -r '.awaiting | join(",")' <<<"$("$ROOTGOV" status "$id" --json)")" = ntia ] || fail "$id after restart"
+  [ "$(jq -r '.awaiting | join(",")' <<<"$("$ROOTGOV" status "$id" --json)")" = verisign ] || fail "$id after restart"
 done
 "$ROOTGOV" zone fetch -o "$WORK/zone2"
 [ "$(zone_serial "$WORK/zone2")" = "$SERIAL" ] || fail "serial after restart: $(zone_serial "$WORK/zone2") vs $SERIAL"
