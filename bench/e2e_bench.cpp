@@ -450,12 +450,8 @@ LoadSetup load_setup(int argc, char** argv, const char* usage) {
 
 int cmd_load(int argc, char** argv) {
   LoadSetup setup = load_setup(argc, argv, "usage: e2e_bench load URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
-  const std::string host = setup.host, port = setup.port;
-  Keyring& keys = *setup.keys;
-  const std::size_t clients = setup.clients, max_changes = setup.max_changes, per_client = setup.per_client;
-  const double seconds = setup.seconds;
-  const long pid = setup.pid;
-  auto& submits = setup.submits;
+  auto& [host, port, keys_owner, tlds, clients, max_changes, per_client, seconds, pid, submits] = setup;
+  Keyring& keys = *keys_owner;
 
   std::vector<Stats> stats(clients);
   std::vector<std::unique_ptr<Conn>> conns;
@@ -522,17 +518,13 @@ struct Desks {
 int cmd_load_batch(int argc, char** argv) {
   LoadSetup setup =
       load_setup(argc, argv, "usage: e2e_bench load-batch URL KEYDIR TLDFILE CLIENTS SECONDS MAX_CHANGES [DAEMON_PID]");
-  const std::string host = setup.host, port = setup.port;
-  Keyring& keys = *setup.keys;
-  const std::size_t clients = setup.clients, max_changes = setup.max_changes, per_client = setup.per_client;
-  const double seconds = setup.seconds;
-  const long pid = setup.pid;
-  auto& submits = setup.submits;
+  auto& [host, port, keys_owner, tlds, clients, max_changes, per_client, seconds, pid, submits] = setup;
+  Keyring& keys = *keys_owner;
   const std::size_t window = env_size("E2E_WINDOW", 8);
   const std::size_t batch_max = std::min<std::size_t>(env_size("E2E_BATCH_MAX", 1000), 1000);
   // A TLD comes round again only after every other TLD of its client: with fewer TLDs than
   // the window, a TLD could get a second request while its first is still open.
-  if (setup.tlds.size() / clients <= window) die("need more TLDs per client than E2E_WINDOW");
+  if (tlds.size() / clients <= window) die("need more TLDs per client than E2E_WINDOW");
   const std::vector<std::string> shared = {"iana", "ntia", "verisign"};
 
   Desks desks;

@@ -349,11 +349,13 @@ Result<std::string> AuthorityApi::reload(auth::ActorRegistry registry,
       report->model_changed, report->previous_model, list(report->decided), report->warnings.size());
 }
 
+Problem AuthorityApi::refused(const Error& error, std::string_view kind) {
+  m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", std::string(kind)}}).inc();
+  return problem(error);
+}
+
 ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
-  if (!result) {
-    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", std::string(what)}}).inc();
-    return std::unexpected(problem(result.error()));
-  }
+  if (!result) return std::unexpected(refused(result.error(), what));
   changed();
   // request_info_to_json writes one JSON object; log_index goes in before its closing brace.
   RequestJson body{auth::request_info_to_json(result->request), result->request.id};
@@ -414,10 +416,7 @@ ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::strin
 
 ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document) {
   auto result = m_authority->ballots(signed_document);
-  if (!result) {
-    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", "batch-ballot"}}).inc();
-    return std::unexpected(problem(result.error()));
-  }
+  if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
   std::string text = "{\"requests\":[";
   for (std::size_t i = 0; i < result->requests.size(); ++i) {
@@ -472,10 +471,7 @@ ApiResult<Json> AuthorityApi::clock() {
 
 ApiResult<Json> AuthorityApi::advance_clock(std::string_view signed_document) {
   auto t = m_authority->advance_clock(signed_document);
-  if (!t) {
-    m_metrics.counter("rootgov_refused_total", "mutations refused, by kind", {{"kind", "clock"}}).inc();
-    return std::unexpected(problem(t.error()));
-  }
+  if (!t) return std::unexpected(refused(t.error(), "clock"));
   changed();
   return Json(boost::json::object{{"now", auth::format_time(*t)}, {"mode", "simulated"}});
 }

@@ -91,6 +91,8 @@ class AuthorityApi final : public Api {
 
  private:
   ApiResult<RequestJson> receipt(Result<authority::Receipt> result, std::string_view what);
+  /// Counts a refused mutation of `kind` (rootgov_refused_total) and returns its problem.
+  Problem refused(const Error& error, std::string_view kind);
   void arm_ticker();
   void refresh_gauges();
   void export_resigns(std::uint64_t total);  // rootgov_zone_sign_batches_total up to `total`
