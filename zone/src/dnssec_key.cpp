@@ -125,32 +125,31 @@ Rdata make_dnskey(std::uint16_t flags, DnssecAlgorithm alg, std::string_view pub
   return r;
 }
 
-// The per-key Ed25519 state for nettle: the private seed from libcrypto and the public key
-// nettle derives from it, computed once here instead of per signature. Null when the derived
-// public key is not `pub` (the two libraries disagree, or the key pair does not match).
-std::unique_ptr<detail::Ed25519Raw> ed25519_raw(EVP_PKEY* pkey, std::string_view pub) {
+// The per-key Ed25519 state for nettle: the 32-octet private seed and the public key nettle
+// derives from it, computed once here instead of per signature. Null when the derived public
+// key is not `pub` (the key pair does not match).
+std::unique_ptr<detail::Ed25519Raw> ed25519_raw(std::string_view seed, std::string_view pub) {
   auto raw = std::make_unique<detail::Ed25519Raw>();
-  std::size_t len = raw->seed.size();
-  if (EVP_PKEY_get_raw_private_key(pkey, raw->seed.data(), &len) != 1 || len != raw->seed.size()) return nullptr;
+  if (seed.size() != raw->seed.size()) return nullptr;
+  std::memcpy(raw->seed.data(), seed.data(), seed.size());
   ed25519_sha512_public_key(raw->pub.data(), raw->seed.data());
   if (pub.size() != raw->pub.size() || std::memcmp(pub.data(), raw->pub.data(), raw->pub.size()) != 0) return nullptr;
   return raw;
 }
 
-// Null when the key cannot be prepared for signing (see ed25519_raw).
+// An Ed25519 key is nettle's seed and public key only (`pkey` null): loading and signing
+// never start libcrypto. RSA and ECDSA keys are libcrypto's.
 std::shared_ptr<DnssecKey::Impl> make_impl(const Name& owner, DnssecAlgorithm alg, std::uint16_t flags,
-                                           detail::PkeyPtr pkey, Rdata dnskey) {
+                                           detail::PkeyPtr pkey, std::unique_ptr<detail::Ed25519Raw> ed25519,
+                                           Rdata dnskey) {
   auto impl = std::make_shared<DnssecKey::Impl>();
-  if (alg == DnssecAlgorithm::ed25519) {
-    impl->ed25519 = ed25519_raw(pkey.get(), std::string_view(dnskey).substr(4));
-    if (!impl->ed25519) return nullptr;
-  }
   impl->owner = owner;
   impl->algorithm = alg;
   impl->flags = flags;
   impl->key_tag = compute_key_tag(dnskey);
   impl->dnskey = std::move(dnskey);
   impl->pkey = std::move(pkey);
+  impl->ed25519 = std::move(ed25519);
   return impl;
 }
 
@@ -202,7 +201,10 @@ Rdata compute_ds(const Name& owner, std::string_view dnskey_rdata) {
   return make_ds(ds);
 }
 
-Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
+namespace {
+
+// The path prefix of a key pair: `path` without a ".key" or ".private" suffix.
+std::string key_prefix(const std::filesystem::path& path) {
   std::string base = path.string();
   for (std::string_view suffix : {".key", ".private"}) {
     if (base.size() > suffix.size() && base.ends_with(suffix)) {
@@ -210,11 +212,13 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
       break;
     }
   }
+  return base;
+}
+
+// The one DNSKEY record of `<base>.key`, with its owner.
+Result<RRset> read_public_half(const std::string& base) {
   auto pub_text = read_file(base + ".key");
   if (!pub_text) return std::unexpected(pub_text.error());
-  auto priv_text = read_file(base + ".private");
-  if (!priv_text) return std::unexpected(priv_text.error());
-
   auto parsed = Zone::from_text(*pub_text);
   if (!parsed) {
     return fail(Errc::invalid_input, "'" + base + ".key': " +
@@ -227,6 +231,24 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
   if (keyset == nullptr || keyset->rdatas.size() != 1) {
     return fail(Errc::invalid_input, "'" + base + ".key' does not hold exactly one DNSKEY record");
   }
+  return *keyset;
+}
+
+}  // namespace
+
+Result<Name> DnssecKey::read_owner(const std::filesystem::path& path) {
+  auto keyset = read_public_half(key_prefix(path));
+  if (!keyset) return std::unexpected(keyset.error());
+  return keyset->owner;
+}
+
+Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
+  std::string base = key_prefix(path);
+  auto public_half = read_public_half(base);
+  if (!public_half) return std::unexpected(public_half.error());
+  auto priv_text = read_file(base + ".private");
+  if (!priv_text) return std::unexpected(priv_text.error());
+  const RRset* keyset = &*public_half;
   const Rdata& dnskey = keyset->rdatas[0];
   if (dnskey.size() < 5) return fail(Errc::invalid_input, "'" + base + ".key': DNSKEY too short");
   std::uint16_t flags = detail::read_u16(dnskey.data());
@@ -258,6 +280,7 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
   }
 
   detail::PkeyPtr pkey;
+  std::unique_ptr<detail::Ed25519Raw> ed25519;
   if (alg == DnssecAlgorithm::rsasha256) {
     static constexpr std::array<std::pair<const char*, const char*>, 8> kRsa = {{
         {"Modulus", OSSL_PKEY_PARAM_RSA_N},
@@ -292,19 +315,20 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
   } else {
     auto raw = field("PrivateKey");
     if (!raw || raw->size() != 32) return fail(Errc::invalid_input, where + ": missing or bad 'PrivateKey'");
-    pkey.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes(*raw), raw->size()));
+    ed25519 = ed25519_raw(*raw, pub);
+    if (!ed25519) return fail(Errc::invalid_input, where + ": private key does not match the public key in the .key file");
   }
-  if (!pkey) return fail(Errc::invalid_input, where + ": libcrypto rejects the private key");
-  auto derived = public_key_field(pkey.get(), alg);
-  if (!derived || *derived != pub) {
-    return fail(Errc::invalid_input, where + ": private key does not match the public key in the .key file");
+  if (alg != DnssecAlgorithm::ed25519) {
+    if (!pkey) return fail(Errc::invalid_input, where + ": libcrypto rejects the private key");
+    auto derived = public_key_field(pkey.get(), alg);
+    if (!derived || *derived != pub) {
+      return fail(Errc::invalid_input, where + ": private key does not match the public key in the .key file");
+    }
   }
   if (!keyset->owner.is_subdomain_of(Name()) || keyset->owner.wire().empty()) {
     return fail(Errc::invalid_input, "'" + base + ".key': bad owner");
   }
-  auto impl = make_impl(keyset->owner, alg, flags, std::move(pkey), dnskey);
-  if (!impl) return fail(Errc::invalid_input, where + ": nettle derives a different public key from the private key");
-  return DnssecKey(std::move(impl));
+  return DnssecKey(make_impl(keyset->owner, alg, flags, std::move(pkey), std::move(ed25519), dnskey));
 }
 
 Result<DnssecKey> DnssecKey::generate(const Name& owner, DnssecAlgorithm algorithm, bool ksk, unsigned bits) {
@@ -328,9 +352,19 @@ Result<DnssecKey> DnssecKey::generate(const Name& owner, DnssecAlgorithm algorit
   auto pub = public_key_field(pkey.get(), algorithm);
   if (!pub) return fail(Errc::internal, "cannot encode the new public key");
   std::uint16_t flags = kDnskeyFlagZone | (ksk ? kDnskeyFlagSep : 0);
-  auto impl = make_impl(owner, algorithm, flags, std::move(pkey), make_dnskey(flags, algorithm, *pub));
-  if (!impl) return fail(Errc::internal, "nettle derives a different public key from the new private key");
-  return DnssecKey(std::move(impl));
+  std::unique_ptr<detail::Ed25519Raw> ed25519;
+  if (algorithm == DnssecAlgorithm::ed25519) {
+    std::array<unsigned char, 32> seed{};
+    std::size_t len = seed.size();
+    if (EVP_PKEY_get_raw_private_key(pkey.get(), seed.data(), &len) != 1 || len != seed.size()) {
+      return fail(Errc::internal, "cannot read the new private key");
+    }
+    ed25519 = ed25519_raw(std::string_view(reinterpret_cast<const char*>(seed.data()), len), *pub);
+    OPENSSL_cleanse(seed.data(), seed.size());
+    if (!ed25519) return fail(Errc::internal, "nettle derives a different public key from the new private key");
+    pkey.reset();  // Ed25519 keys are nettle's (make_impl)
+  }
+  return DnssecKey(make_impl(owner, algorithm, flags, std::move(pkey), std::move(ed25519), make_dnskey(flags, algorithm, *pub)));
 }
 
 const Name& DnssecKey::owner() const { return m_impl->owner; }
@@ -368,10 +402,7 @@ Result<std::filesystem::path> DnssecKey::write(const std::filesystem::path& dir)
   } else if (k.algorithm == DnssecAlgorithm::ecdsap256sha256) {
     line("PrivateKey", get_bn_param(k.pkey.get(), OSSL_PKEY_PARAM_PRIV_KEY, 32));
   } else {
-    std::array<unsigned char, 32> buf{};
-    std::size_t len = buf.size();
-    if (EVP_PKEY_get_raw_private_key(k.pkey.get(), buf.data(), &len) != 1) return fail(Errc::internal, "cannot export key");
-    line("PrivateKey", std::string(reinterpret_cast<const char*>(buf.data()), len));
+    line("PrivateKey", std::string(reinterpret_cast<const char*>(k.ed25519->seed.data()), k.ed25519->seed.size()));
   }
   std::string pub = std::string("; This is a ") + (is_ksk() ? "key-signing" : "zone-signing") + " key, keyid " +
                     std::to_string(k.key_tag) + ", for " + k.owner.to_string() + "\n" + k.owner.to_string() +

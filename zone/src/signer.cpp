@@ -71,12 +71,15 @@ Result<KeyPlan> plan_keys(const Zone& zone, std::span<const DnssecKey> keys) {
   return plan;
 }
 
-// Signs every RRset in `sets` (their rrsigs are replaced) on worker threads, each with its own
-// libcrypto contexts. RRsets are distinct, so workers never share an output vector.
-Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const DnssecKey> keys, const KeyPlan& plan,
-                              const Times& times, const Name& origin, unsigned threads) {
+// Signs the RRsets `collect(i, out)` appends for every item i in [0, n) (their rrsigs are
+// replaced) on worker threads, each with its own libcrypto contexts. collect runs on the worker
+// that signs the item, so per-item preparation (a node's NSEC record) is spread over the
+// workers too. The RRsets of different items are distinct: workers never share an output.
+template <class Collect>
+Result<std::size_t> sign_items(std::size_t n, Collect&& collect, std::span<const DnssecKey> keys, const KeyPlan& plan,
+                               const Times& times, const Name& origin, unsigned threads) {
   threads = detail::thread_count(threads);
-  if (sets.size() < 64) threads = 1;
+  if (n < 64) threads = 1;
   struct WorkerContexts {
     std::vector<std::unique_ptr<detail::SignContext>> own;           // several threads
     std::vector<std::unique_ptr<detail::SharedSignContext>> shared;  // one thread
@@ -85,7 +88,7 @@ Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const D
   std::vector<WorkerContexts> contexts(threads);
   std::atomic<bool> failed{false};
   std::atomic<std::size_t> made{0};
-  detail::parallel_chunks(sets.size(), threads, 32, [&](unsigned worker, std::size_t begin, std::size_t end) {
+  detail::parallel_chunks(n, threads, 32, [&](unsigned worker, std::size_t begin, std::size_t end) {
     auto& wc = contexts[worker];
     if (wc.use.empty()) {
       for (const auto& key : keys) {
@@ -102,34 +105,46 @@ Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const D
     }
     auto& ctx = wc.use;
     std::string data;
+    std::vector<RRset*> sets;
     std::size_t local = 0;
     for (std::size_t i = begin; i < end; ++i) {
-      RRset& set = *sets[i];
-      set.rrsigs.clear();
-      const auto& signers = set.type == rrtype::kDnskey ? plan.dnskey_signers : plan.data_signers;
-      std::uint8_t labels = detail::rrsig_labels(set.owner);
-      for (std::size_t k : signers) {
-        const DnssecKey& key = keys[k];
-        data.clear();
-        detail::append_rrsig_header(data, set.type, static_cast<std::uint8_t>(key.algorithm()), labels, set.ttl,
-                                    times.expiration, times.inception, key.key_tag());
-        data += origin.wire();
-        std::size_t header = data.size();
-        detail::append_signed_rrs(data, set.owner.wire(), set.type, set.ttl, set.rdatas);
-        Rdata rrsig(data, 0, header);
-        if (!ctx[k]->sign(data, rrsig)) {
-          failed.store(true);
-          return;
+      sets.clear();
+      collect(i, sets);
+      for (RRset* set : sets) {
+        set->rrsigs.clear();
+        const auto& signers = set->type == rrtype::kDnskey ? plan.dnskey_signers : plan.data_signers;
+        std::uint8_t labels = detail::rrsig_labels(set->owner);
+        for (std::size_t k : signers) {
+          const DnssecKey& key = keys[k];
+          data.clear();
+          detail::append_rrsig_header(data, set->type, static_cast<std::uint8_t>(key.algorithm()), labels, set->ttl,
+                                      times.expiration, times.inception, key.key_tag());
+          data += origin.wire();
+          std::size_t header = data.size();
+          detail::append_signed_rrs(data, set->owner.wire(), set->type, set->ttl, set->rdatas);
+          Rdata rrsig(data, 0, header);
+          if (!ctx[k]->sign(data, rrsig)) {
+            failed.store(true);
+            return;
+          }
+          set->rrsigs.push_back(std::move(rrsig));
+          ++local;
         }
-        set.rrsigs.push_back(std::move(rrsig));
-        ++local;
+        std::sort(set->rrsigs.begin(), set->rrsigs.end());
       }
-      std::sort(set.rrsigs.begin(), set.rrsigs.end());
     }
     made.fetch_add(local, std::memory_order_relaxed);
   });
   if (failed.load()) return fail(Errc::internal, "libcrypto failed to sign");
   return made.load();
+}
+
+// Signs every RRset in `sets`.
+Result<std::size_t> sign_sets(const std::vector<RRset*>& sets, std::span<const DnssecKey> keys, const KeyPlan& plan,
+                              const Times& times, const Name& origin, unsigned threads) {
+  return sign_items(
+      sets.size(), [&sets](std::size_t i, std::vector<RRset*>& out) { out.push_back(sets[i]); }, keys, plan, times,
+      origin, threads);
 }
 
 // True when `set` carries exactly one RRSIG per key that signs its type, each made for its
@@ -262,27 +277,26 @@ Result<SignStats> sign_zone(Zone& zone, std::span<const DnssecKey> keys, const S
     NodeKind kind = cuts.classify(name, cnode);
     if (kind != NodeKind::occluded) chain.push_back({&name, &mutable_node(cnode), kind});
   }
-  std::vector<RRset*> tasks;
-  tasks.reserve(chain.size() * 2 + 8);
-  for (std::size_t i = 0; i < chain.size(); ++i) {
+  stats.prepare_seconds = seconds_since(t0);
+
+  // Each worker makes the NSEC records of the chain members it takes, then signs their RRsets.
+  auto t1 = Clock::now();
+  const std::uint32_t nsec_ttl = apex->nsec_ttl;
+  auto with_nsec = [&](std::size_t i, std::vector<RRset*>& out) {
     const Entry& e = chain[i];
-    const Name& next = *chain[(i + 1) % chain.size()].name;
     RRset nsec;
     nsec.owner = *e.name;
     nsec.type = rrtype::kNsec;
-    nsec.ttl = apex->nsec_ttl;
-    nsec.rdatas.push_back(detail::make_nsec(next, *e.node, e.kind));
+    nsec.ttl = nsec_ttl;
+    nsec.rdatas.push_back(detail::make_nsec(*chain[(i + 1) % chain.size()].name, *e.node, e.kind));
     put_in_node(*e.node, std::move(nsec));
-    ++stats.nsec_records;
     for (auto& s : e.node->rrsets) {
-      if (s.type != rrtype::kZonemd && detail::is_signed_type(e.kind, s.type)) tasks.push_back(&s);
+      if (s.type != rrtype::kZonemd && detail::is_signed_type(e.kind, s.type)) out.push_back(&s);
     }
-  }
-  stats.prepare_seconds = seconds_since(t0);
-
-  auto t1 = Clock::now();
-  auto made = sign_sets(tasks, keys, *plan, *times, zone.origin(), options.threads);
+  };
+  auto made = sign_items(chain.size(), with_nsec, keys, *plan, *times, zone.origin(), options.threads);
   if (!made) return std::unexpected(made.error());
+  stats.nsec_records = chain.size();
   stats.signatures = *made;
   stats.sign_seconds = seconds_since(t1);
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,44 @@
 #include "ldns_util.hpp"
 
 namespace rootgov::zone {
+
+namespace {
+
+// add() into the node of `owner`.
+bool add_to_node(Node& n, const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line) {
+  auto it = std::lower_bound(n.rrsets.begin(), n.rrsets.end(), type, [](const RRset& s, RrType t) { return s.type < t; });
+  if (it == n.rrsets.end() || it->type != type) {
+    RRset set;
+    set.owner = owner;
+    set.type = type;
+    set.ttl = ttl;
+    set.line = line;
+    set.rdatas.push_back(std::move(rdata));
+    n.rrsets.insert(it, std::move(set));
+    return true;
+  }
+  it->add(std::move(rdata));
+  if (it->ttl != ttl) {
+    it->ttl = std::min(it->ttl, ttl);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace detail {
+
+// The reader adds an owner's consecutive records to the node it found for the first of them.
+struct ZoneBuilder {
+  static Node& node(Zone& zone, const Name& owner) { return zone.node_for(owner); }
+  static bool add(Node& node, const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line) {
+    return add_to_node(node, owner, type, ttl, std::move(rdata), line);
+  }
+};
+
+}  // namespace detail
+
 namespace {
 
 bool is_dnssec_type(RrType t, bool keep_dnskey) {
@@ -436,6 +475,7 @@ std::optional<FastPart> parse_fast_part(std::string_view text, std::uint32_t fir
   const std::uint32_t& default_ttl = part.end.default_ttl;
   std::optional<Name> prev_owner;
   std::string_view prev_owner_text;
+  Node* owner_node = nullptr;  // prev_owner's node once a record was added to it
   std::vector<std::string_view> toks;
   detail::RdfPtr origin_rdf;
   Lexer lex(text, first_line);
@@ -456,6 +496,7 @@ std::optional<FastPart> parse_fast_part(std::string_view text, std::uint32_t fir
           if (!n) throw Abandon{};
           prev_owner = std::move(*n);
           prev_owner_text = toks[0];
+          owner_node = nullptr;
         }
         i = 1;
       } else if (!prev_owner) {
@@ -516,7 +557,8 @@ std::optional<FastPart> parse_fast_part(std::string_view text, std::uint32_t fir
         sigs.push_back({owner, std::move(*rdata), line});
         continue;
       }
-      if (!zone.add(owner, *type, rr_ttl, std::move(*rdata), line)) {
+      if (owner_node == nullptr) owner_node = &detail::ZoneBuilder::node(zone, owner);
+      if (!detail::ZoneBuilder::add(*owner_node, owner, *type, rr_ttl, std::move(*rdata), line)) {
         warnings.push_back({Severity::warning, "ttl-mismatch",
                             "records of the " + type_to_string(*type) + " set at '" + owner.to_string() +
                                 "' have different TTLs; the lowest is kept (RFC 2181 section 5.2)",
@@ -672,9 +714,22 @@ Result<Zone, Findings> Zone::from_file(const std::filesystem::path& path, const 
   if (fd < 0) {
     return std::unexpected(Findings{{Severity::error, "io", "cannot open: " + std::string(std::strerror(errno)), 0, {}}});
   }
-  std::string text;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size) + 1);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    // A regular file is parsed where the page cache holds it: no copy, and MAP_POPULATE maps
+    // every page in one call instead of one page fault per 4 KiB (~10 us each on a VM).
+    auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) {
+      int e = errno;
+      return std::unexpected(Findings{{Severity::error, "io", "cannot read: " + std::string(std::strerror(e)), 0, {}}});
+    }
+    auto result = parse_text(std::string_view(static_cast<const char*>(map), size), options);
+    ::munmap(map, size);
+    return result;
+  }
+  std::string text;
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -712,7 +767,15 @@ RRset* Zone::find(const Name& owner, RrType type) {
 
 bool Zone::merge(Zone&& other) {
   bool same_ttls = true;
-  m_nodes.merge(other.m_nodes);  // splices the nodes of owners not present here
+  // Splice the nodes of owners not present here, walking both sorted maps once: each goes in
+  // just before the first of ours that sorts after it, without a search from the root.
+  auto pos = m_nodes.begin();
+  for (auto it = other.m_nodes.begin(); it != other.m_nodes.end();) {
+    auto next = std::next(it);
+    while (pos != m_nodes.end() && pos->first < it->first) ++pos;
+    if (pos == m_nodes.end() || it->first < pos->first) m_nodes.insert(pos, other.m_nodes.extract(it));
+    it = next;
+  }
   for (auto& [owner, theirs] : other.m_nodes) {
     Node& mine = m_nodes[owner];
     for (auto& set : theirs.rrsets) {
@@ -737,25 +800,19 @@ bool Zone::merge(Zone&& other) {
   return same_ttls;
 }
 
+Node& Zone::node_for(const Name& owner) {
+  // Master files list an owner's records together and mostly in canonical order: the last
+  // node, or a new one after it, is found without a search.
+  if (!m_nodes.empty()) {
+    auto last = std::prev(m_nodes.end());
+    if (last->first == owner) return last->second;
+    if (last->first < owner) return m_nodes.emplace_hint(m_nodes.end(), owner, Node{})->second;
+  }
+  return m_nodes[owner];
+}
+
 bool Zone::add(const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line) {
-  Node& n = m_nodes[owner];
-  auto it = std::lower_bound(n.rrsets.begin(), n.rrsets.end(), type, [](const RRset& s, RrType t) { return s.type < t; });
-  if (it == n.rrsets.end() || it->type != type) {
-    RRset set;
-    set.owner = owner;
-    set.type = type;
-    set.ttl = ttl;
-    set.line = line;
-    set.rdatas.push_back(std::move(rdata));
-    n.rrsets.insert(it, std::move(set));
-    return true;
-  }
-  it->add(std::move(rdata));
-  if (it->ttl != ttl) {
-    it->ttl = std::min(it->ttl, ttl);
-    return false;
-  }
-  return true;
+  return add_to_node(node_for(owner), owner, type, ttl, std::move(rdata), line);
 }
 
 void Zone::put(RRset rrset) {

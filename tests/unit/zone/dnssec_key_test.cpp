@@ -108,6 +108,29 @@ TEST(DnssecKeyTest, ReadsKeysMadeByLdnsKeygen) {
   fs::remove_all(dir);
 }
 
+TEST(DnssecKeyTest, ReadOwnerNeedsOnlyThePublicHalf) {
+  fs::path dir = temp_dir("owner");
+  Name example = Name::parse("example.").value();
+  auto prefix = generate_key(dir, example, DnssecAlgorithm::ed25519, true).value();
+  fs::remove(prefix.string() + ".private");
+  for (const std::string& path : {prefix.string(), prefix.string() + ".key", prefix.string() + ".private"}) {
+    auto owner = DnssecKey::read_owner(path);
+    ASSERT_TRUE(owner) << path << ": " << owner.error().message;
+    EXPECT_EQ(*owner, example);
+  }
+  auto key = DnssecKey::load(prefix);  // the private half is gone: the key itself cannot load
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code, Errc::io);
+  auto missing = DnssecKey::read_owner(dir / "K.+015+00000");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::io);
+  std::ofstream(dir / "K.+015+00002.key") << ". IN NS a.example.\n";
+  auto no_dnskey = DnssecKey::read_owner(dir / "K.+015+00002");
+  ASSERT_FALSE(no_dnskey);
+  EXPECT_EQ(no_dnskey.error().code, Errc::invalid_input);
+  fs::remove_all(dir);
+}
+
 TEST(DnssecKeyTest, RejectsMissingAndMismatchedFiles) {
   fs::path dir = temp_dir("badkeys");
   auto missing = DnssecKey::load(dir / "K.+015+00000");

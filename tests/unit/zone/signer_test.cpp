@@ -412,14 +412,26 @@ TEST(WriterTest, ChunkedParallelWriterEqualsToText) {
   auto keys = make_keys(DnssecAlgorithm::ed25519);
   ASSERT_TRUE(sign_zone(zone, keys, options_at(1700000000)));
   auto path = std::filesystem::temp_directory_path() / ("rootgov-writer-" + std::to_string(::getpid()) + ".zone");
-  for (unsigned threads : {1u, 2u, 3u}) {
+  for (unsigned threads : {1u, 2u, 3u, 8u}) {
     ASSERT_TRUE(write_zone_text(zone, path, threads));
     std::ifstream in(path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(text, to_text(zone));
   }
   std::filesystem::remove(path);
-  EXPECT_FALSE(write_zone_text(zone, "/nonexistent-dir/x.zone"));
+  auto no_dir = write_zone_text(zone, "/nonexistent-dir/x.zone");
+  ASSERT_FALSE(no_dir);
+  EXPECT_EQ(no_dir.error().code, Errc::io);
+  // A write that fails half way (no space left) is reported, whichever thread was writing,
+  // and every worker stops.
+  if (std::filesystem::exists("/dev/full")) {
+    for (unsigned threads : {1u, 2u, 4u}) {
+      auto full = write_zone_text(zone, "/dev/full", threads);
+      ASSERT_FALSE(full) << threads;
+      EXPECT_EQ(full.error().code, Errc::io);
+      EXPECT_NE(full.error().message.find("No space left"), std::string::npos) << full.error().message;
+    }
+  }
 }
 
 }  // namespace

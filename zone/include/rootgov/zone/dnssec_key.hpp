@@ -48,6 +48,9 @@ class DnssecKey {
   /// Errors: io (unreadable), invalid_input (malformed file, unsupported algorithm, private and
   /// public halves that do not match).
   static Result<DnssecKey> load(const std::filesystem::path& path);
+  /// The owner of the DNSKEY in `K<zone>+<alg>+<tag>.key` (`path` as for load), read without
+  /// the private half: the zone a key is for, known before the key is loaded.
+  static Result<Name> read_owner(const std::filesystem::path& path);
   /// Makes a new key pair. `bits` applies to RSA only (1024..4096).
   static Result<DnssecKey> generate(const Name& owner, DnssecAlgorithm algorithm, bool ksk, unsigned bits = 2048);
 

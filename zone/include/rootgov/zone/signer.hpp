@@ -48,8 +48,8 @@ struct SignOptions {
 struct SignStats {
   std::size_t signatures = 0;    ///< RRSIG records made
   std::size_t nsec_records = 0;  ///< NSEC records (re)written
-  double prepare_seconds = 0;    ///< stripping, DNSKEY, NSEC chain, task list
-  double sign_seconds = 0;       ///< signatures (parallel)
+  double prepare_seconds = 0;    ///< stripping, DNSKEY, the NSEC chain's order
+  double sign_seconds = 0;       ///< NSEC records and signatures (parallel)
   double zonemd_seconds = 0;     ///< ZONEMD digest and its signature
 };
 

@@ -15,6 +15,10 @@
 
 namespace rootgov::zone {
 
+namespace detail {
+struct ZoneBuilder;  // the master-file reader's access to node storage (zone.cpp)
+}
+
 /// All RRsets of one owner name, sorted by type.
 struct Node {
   std::vector<RRset> rrsets;
@@ -72,6 +76,9 @@ class Zone {
   bool operator==(const Zone& other) const = default;
 
  private:
+  friend struct detail::ZoneBuilder;
+  Node& node_for(const Name& owner);  // the node of `owner`, made when absent
+
   Name m_origin;
   std::map<Name, Node> m_nodes;
 };
