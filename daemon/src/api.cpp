@@ -16,7 +16,9 @@ Response reply(ApiResult<Json> result, unsigned status = 200) {
 
 Response reply(ApiResult<RequestJson> result, unsigned status = 200) {
   if (!result) return result.error().to_response();
-  return Response::text(std::move(result->text), "application/json", status);
+  Response res = Response::text(std::move(result->text), "application/json", status);
+  res.render_body = std::move(result->render);
+  return res;
 }
 
 // A mutation's reply: sent only once the mutation is durable (Api::durability_wait).

@@ -73,6 +73,10 @@ using Json = boost::json::value;
 struct RequestJson {
   std::string text;
   std::string id;
+  /// When set, `text` is empty and this makes it: called once, off the authority executor,
+  /// on the connection's I/O thread after the mutation is durable. It may read only what it
+  /// owns (a copy of the request the authority handed over), never the authority.
+  std::function<std::string()> render;
 };
 
 class Api {

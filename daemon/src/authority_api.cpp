@@ -357,13 +357,15 @@ Problem AuthorityApi::refused(const Error& error, std::string_view kind) {
 ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
   if (!result) return std::unexpected(refused(result.error(), what));
   changed();
+  // Rendered on the I/O thread from the receipt's copy of the request (RequestJson::render).
   // request_info_to_json writes one JSON object; log_index goes in before its closing brace.
-  RequestJson body{auth::request_info_to_json(result->request), result->request.id};
-  if (body.text.empty() || body.text.back() != '}') {
-    return std::unexpected(Problem::make(500, "internal", "internal error", "the request could not be rendered"));
-  }
-  body.text.pop_back();
-  body.text += fmt::format(",\"log_index\":{}}}", result->log_index);
+  RequestJson body{{}, result->request.id, {}};
+  body.render = [receipt = std::make_shared<auth::Receipt>(std::move(*result))] {
+    std::string text = auth::request_info_to_json(receipt->request);
+    text.pop_back();
+    text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
+    return text;
+  };
   return body;
 }
 
@@ -384,7 +386,7 @@ ApiResult<RequestJson> AuthorityApi::get_request(std::string_view id) {
     return std::unexpected(Problem::make(404, "not-found", "not found",
                                          fmt::format("no request '{}' (GET /v1/requests lists them)", id)));
   }
-  return RequestJson{auth::request_info_to_json(*info), info->id};
+  return RequestJson{auth::request_info_to_json(*info), info->id, {}};
 }
 
 ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
@@ -418,13 +420,17 @@ ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_d
   auto result = m_authority->ballots(signed_document);
   if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
-  std::string text = "{\"requests\":[";
-  for (std::size_t i = 0; i < result->requests.size(); ++i) {
-    if (i > 0) text += ',';
-    text += auth::request_info_to_json(result->requests[i]);
-  }
-  text += fmt::format("],\"count\":{},\"log_index\":{}}}", result->requests.size(), result->log_index);
-  return RequestJson{std::move(text), {}};
+  RequestJson body;
+  body.render = [receipt = std::make_shared<auth::BatchReceipt>(std::move(*result))] {
+    std::string text = "{\"requests\":[";
+    for (std::size_t i = 0; i < receipt->requests.size(); ++i) {
+      if (i > 0) text += ',';
+      text += auth::request_info_to_json(receipt->requests[i]);
+    }
+    text += fmt::format("],\"count\":{},\"log_index\":{}}}", receipt->requests.size(), receipt->log_index);
+    return text;
+  };
+  return body;
 }
 
 ApiResult<RequestJson> AuthorityApi::withdraw_request(std::string_view id, std::string_view signed_document) {

@@ -239,9 +239,18 @@ struct HttpServer::Impl {
           co_return problem_from(ok.error()).to_response();
         }
       }
+      render(response);
       co_return response;
     }
-    co_return invoke(route, request);
+    Response response = invoke(route, request);
+    render(response);
+    co_return response;
+  }
+
+  static void render(Response& response) {
+    if (!response.render_body) return;
+    response.body = response.render_body();
+    response.render_body = nullptr;
   }
 
   static Response no_route(const Request& request, const Match& match) {

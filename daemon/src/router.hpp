@@ -52,6 +52,10 @@ struct Response {
   /// this response: waiting until the mutation it acknowledges is durable. A failure replaces
   /// the response with the error's problem (503 for Errc::io). Empty: send at once.
   std::function<Result<void>()> before_send;
+  /// Makes `body` off the authority executor: run once by the server on the connection's I/O
+  /// thread, after before_send succeeded, so the authority hands over a copy of what the answer
+  /// shows instead of serializing it on its own thread. Empty: `body` is final.
+  std::function<std::string()> render_body;
 
   /// A JSON response (serialized compactly).
   static Response json(const boost::json::value& value, unsigned status = 200);

@@ -122,6 +122,7 @@ class Evaluator {
   Evaluator(const ModelSpec& model, const RequestView& request, std::span<const Ballot> ballots,
             const ActorRegistry& registry)
       : m_model(model), m_request(request), m_ballots(ballots), m_registry(registry) {
+    m_runs.reserve(model.stages.size());  // a StageRun is heavy to move
     for (const auto& s : model.stages) {
       if (!applies(s, request)) continue;
       StageRun run;

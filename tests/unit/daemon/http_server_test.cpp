@@ -148,8 +148,20 @@ struct ProbeApi : UnwiredApi {
   }
   ApiResult<RequestJson> submit_request(std::string_view body) override {
     last_body = std::string(body);
-    return RequestJson{R"({"id":"ROOT-MGMT#20051118001"})", "ROOT-MGMT#20051118001"};
+    submit_thread = std::this_thread::get_id();
+    // The answer is made later, off the authority executor (RequestJson::render).
+    RequestJson answer{{}, "ROOT-MGMT#20051118001", {}};
+    answer.render = [this] {
+      std::lock_guard lock(mutex);
+      render_thread = std::this_thread::get_id();
+      ++renders;
+      return std::string(R"({"id":"ROOT-MGMT#20051118001"})");
+    };
+    return answer;
   }
+  std::thread::id submit_thread;
+  std::thread::id render_thread;
+  int renders = 0;
   ApiResult<RequestJson> get_request(std::string_view id) override {
     return std::unexpected(problem_from(Error{Errc::not_found, "no request '" + std::string(id) + "'"}));
   }
@@ -240,6 +252,13 @@ TEST_F(ServerTest, BadJsonIs400AndNothingReachesTheApi) {
   EXPECT_EQ(ok.status, 201u);
   EXPECT_EQ(ok.headers[http::field::location], "/v1/requests/ROOT-MGMT#20051118001");
   EXPECT_EQ(m_api.last_body, "{\"document\": {}, \"signature\": \"x\"}");
+  // The receipt was rendered once, after the handler returned, on another thread than the
+  // authority executor's.
+  EXPECT_EQ(ok.json().at("id").as_string(), "ROOT-MGMT#20051118001");
+  std::lock_guard lock(m_api.mutex);
+  EXPECT_EQ(m_api.renders, 1);
+  EXPECT_NE(m_api.render_thread, std::thread::id());
+  EXPECT_NE(m_api.render_thread, m_api.submit_thread);
 }
 
 TEST_F(ServerTest, ApiProblemsAndUnwiredEndpoints) {
