@@ -9,7 +9,7 @@ packages=(
   libbotan-2-dev
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
+  libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev libjemalloc-dev
   ldnsutils bind9-utils bind9-dnsutils knot knot-dnsutils knot-dnssecutils nsd
   clang-format jq python3 python3-cryptography curl procps hyperfine time
 )
