@@ -236,9 +236,8 @@ void AuthorityApi::changed() {
 
 void AuthorityApi::export_resigns(std::uint64_t total) {
   // Deferred re-signs, whether the queued task or a reading of the zone (the publisher) ran them.
-  auto& resigns = m_metrics.counter("rootgov_zone_sign_batches_total",
-                                    "deferred zone re-signs (each covers every change made before it)");
-  resigns.inc(total - std::min(resigns.value(), total));
+  m_metrics.counter("rootgov_zone_sign_batches_total", "deferred zone re-signs (each covers every change made before it)")
+      .raise_to(total);
 }
 
 void AuthorityApi::refresh_gauges() {
@@ -249,19 +248,13 @@ void AuthorityApi::refresh_gauges() {
   m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
   // Where document signatures were checked: ahead on the CPU pool (prepare_mutation) or on the
   // authority executor. Counters, brought up to the authority's running totals.
-  auto& ahead = m_metrics.counter("rootgov_signature_checks_total", "signature checks of mutating documents",
-                                  {{"where", "ahead"}});
-  ahead.inc(s.signatures_preverified - std::min(ahead.value(), s.signatures_preverified));
-  auto& inline_ = m_metrics.counter("rootgov_signature_checks_total", "signature checks of mutating documents",
-                                    {{"where", "authority"}});
-  inline_.inc(s.signatures_verified_inline - std::min(inline_.value(), s.signatures_verified_inline));
+  const char* checks = "signature checks of mutating documents";
+  m_metrics.counter("rootgov_signature_checks_total", checks, {{"where", "ahead"}}).raise_to(s.signatures_preverified);
+  m_metrics.counter("rootgov_signature_checks_total", checks, {{"where", "authority"}}).raise_to(s.signatures_verified_inline);
   export_resigns(s.zone_resigns);
-  auto& forked = m_metrics.counter("rootgov_snapshots_total", "periodic state snapshots, by where they were written",
-                                   {{"written", "forked"}});
-  forked.inc(s.snapshots_forked - std::min(forked.value(), s.snapshots_forked));
-  auto& owner = m_metrics.counter("rootgov_snapshots_total", "periodic state snapshots, by where they were written",
-                                  {{"written", "authority"}});
-  owner.inc(s.snapshots_inline - std::min(owner.value(), s.snapshots_inline));
+  const char* snapshots = "periodic state snapshots, by where they were written";
+  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "forked"}}).raise_to(s.snapshots_forked);
+  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "authority"}}).raise_to(s.snapshots_inline);
   m_metrics.gauge("rootgov_snapshot_fork_seconds", "time the authority thread spent in the last snapshot fork")
       .set(s.snapshot_fork_seconds);
 }

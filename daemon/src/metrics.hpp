@@ -6,6 +6,7 @@
 // Prometheus text exposition format (version 0.0.4).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -26,6 +27,8 @@ class Counter {
  public:
   void inc(std::uint64_t n = 1) { m_value.fetch_add(n, std::memory_order_relaxed); }
   std::uint64_t value() const { return m_value.load(std::memory_order_relaxed); }
+  /// Brings the counter up to `total`, a running total kept elsewhere (never down).
+  void raise_to(std::uint64_t total) { inc(total - std::min(value(), total)); }
 
  private:
   std::atomic<std::uint64_t> m_value{0};

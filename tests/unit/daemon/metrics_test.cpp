@@ -51,5 +51,17 @@ TEST(Metrics, SameNameAndLabelsIsSameMetric) {
   EXPECT_EQ(&a, &b);
 }
 
+TEST(Metrics, CounterRaisedToARunningTotalNeverGoesDown) {
+  Metrics m;
+  auto& c = m.counter("r_total", "r");
+  c.raise_to(5);
+  EXPECT_EQ(c.value(), 5U);
+  c.raise_to(3);  // a total below the counter (e.g. read before a later one) changes nothing
+  EXPECT_EQ(c.value(), 5U);
+  c.inc();
+  c.raise_to(9);
+  EXPECT_EQ(c.value(), 9U);
+}
+
 }  // namespace
 }  // namespace rootgov::daemon
