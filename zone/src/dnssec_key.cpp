@@ -302,8 +302,9 @@ Result<DnssecKey> DnssecKey::load(const std::filesystem::path& path) {
     }
     pkey = pkey_from_params("RSA", bld.get(), EVP_PKEY_KEYPAIR);
   } else if (alg == DnssecAlgorithm::ecdsap256sha256) {
+    // A big-endian integer: ldns-keygen drops leading zero octets (1 key in 256 is 31 octets).
     auto raw = field("PrivateKey");
-    if (!raw || raw->size() != 32) return fail(Errc::invalid_input, where + ": missing or bad 'PrivateKey'");
+    if (!raw || raw->empty() || raw->size() > 32) return fail(Errc::invalid_input, where + ": missing or bad 'PrivateKey'");
     if (pub.size() != 64) return fail(Errc::invalid_input, "'" + base + ".key': P-256 key is not 64 octets");
     std::string point = "\x04" + std::string(pub);
     BnPtr d = bn_from(*raw);

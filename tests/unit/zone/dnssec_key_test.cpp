@@ -8,6 +8,8 @@
 #include <fstream>
 #include <random>
 
+#include <openssl/evp.h>
+
 #include <rootgov/zone/zone.hpp>
 
 namespace rootgov::zone {
@@ -106,6 +108,41 @@ TEST(DnssecKeyTest, ReadsKeysMadeByLdnsKeygen) {
     EXPECT_EQ(ours.substr(ours.rfind(' ') + 1), digest);
   }
   fs::remove_all(dir);
+}
+
+// ldns-keygen writes an ECDSA private key as the shortest big-endian integer: 31 octets when
+// the first is zero (1 key in 256). Such a file loads and signs like the 32-octet form.
+TEST(DnssecKeyTest, EcdsaPrivateKeyWithoutLeadingZeroLoads) {
+  fs::path dir = temp_dir("ecdsa31");
+  for (int attempt = 0; attempt < 5000; ++attempt) {
+    auto prefix = generate_key(dir, Name(), DnssecAlgorithm::ecdsap256sha256, false).value();
+    const std::string priv = prefix.string() + ".private";
+    std::ifstream in(priv);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto at = text.find("PrivateKey: ");
+    ASSERT_NE(at, std::string::npos);
+    auto end = text.find('\n', at);
+    std::string b64 = text.substr(at + 12, end - at - 12);
+    unsigned char raw[48];
+    ASSERT_EQ(EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size())), 33);
+    if (raw[0] != 0) {  // 32 octets (33 with the '=' padding's zero): not the case sought
+      fs::remove(priv);
+      fs::remove(prefix.string() + ".key");
+      continue;
+    }
+    unsigned char out[64];
+    int n = EVP_EncodeBlock(out, raw + 1, 31);
+    std::ofstream(priv) << text.substr(0, at + 12) << std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n))
+                        << text.substr(end);
+    auto key = DnssecKey::load(prefix);
+    ASSERT_TRUE(key) << key.error().message;
+    auto again = DnssecKey::load(prefix);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(key->dnskey(), again->dnskey());
+    fs::remove_all(dir);
+    return;
+  }
+  FAIL() << "no key with a leading zero octet in 5000 attempts";
 }
 
 TEST(DnssecKeyTest, ReadOwnerNeedsOnlyThePublicHalf) {
