@@ -225,6 +225,15 @@ json::array ids(const std::vector<ActorId>& v) {
 
 std::string change_request_to_json(const ChangeRequest& change) { return json::serialize(change_to_object(change)); }
 
+std::string request_summary_json(const RequestInfo& r) {
+  json::object o;
+  o["id"] = r.id;
+  o["state"] = to_string(r.state);
+  o["awaiting"] = r.state != RequestState::awaiting ? json::array{} : ids(r.decision.awaiting);
+  if (r.serial) o["serial"] = *r.serial;
+  return json::serialize(o);
+}
+
 std::string request_info_to_json(const RequestInfo& r) {
   json::object o;
   o["id"] = r.id;

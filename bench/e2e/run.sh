@@ -23,6 +23,9 @@
 #                  rendered by a forked child [20000]
 #   SNAPSHOT_FORK  rootgovd's [snapshots] fork: periodic snapshots written by a forked child
 #                  ["true"]
+#   SNAPSHOT_EVERY rootgovd's [snapshots] every (log entries between snapshots) [daemon default]
+#   EXTRA_TOML     more rootgovd config appended to the generated file (printf %b: "\n" breaks
+#                  lines), e.g. EXTRA_TOML='[threads]\nio = 1' [""]
 #   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
 #   FLOOR_SECONDS  length of the transport-floor run [10]
 #   KNOT           1 = measure Knot too [1]
@@ -51,6 +54,8 @@ LOAD_MODES=${LOAD_MODES-single batch}
 FLOORS=${FLOORS:-1}
 FORK_TLDS=${FORK_TLDS:-20000}
 SNAPSHOT_FORK=${SNAPSHOT_FORK:-true}
+EXTRA_TOML=${EXTRA_TOML:-}
+SNAPSHOT_EVERY=${SNAPSHOT_EVERY:-}
 FLOOR_SECONDS=${FLOOR_SECONDS:-10}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
@@ -88,6 +93,8 @@ start_daemon() {
   local zone=$1 lab=$2 state=$3 alg=${4:-rsasha256} pf=$3.port
   rm -rf "$state" "$pf"
   printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n[snapshots]\nfork = %s\n' "$alg" "$FORK_TLDS" "$SNAPSHOT_FORK" > "$state.toml"
+  [ -z "$SNAPSHOT_EVERY" ] || printf 'every = %s\n' "$SNAPSHOT_EVERY" >> "$state.toml"
+  [ -z "$EXTRA_TOML" ] || printf '%b\n' "$EXTRA_TOML" >> "$state.toml"
   local t0
   t0=$(now)
   "$ROOTGOVD" --state "$state" --config "$state.toml" --zone "$zone" --actors "$lab/actors.toml" --clock simulated \

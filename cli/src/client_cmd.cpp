@@ -124,12 +124,12 @@ void add_signer_options(CLI::App* cmd, const std::shared_ptr<Signer>& s) {
 /// below the window) is signed again with a fresh number and resent (a few times): the refused
 /// document changed nothing, so nothing is recorded twice.
 json::value post_signed(const Connection& conn, const std::string& target, const Signer& signer, auth::DocumentType type,
-                        const auth::Json& body) {
+                        const auth::Json& body, std::string_view prefer = {}) {
   constexpr int kAttempts = 5;
   auto client = conn.client();
   for (int attempt = 1;; ++attempt) {
     auto wire = build_signed_document(signer.key_file, type, body, signer.seq);
-    auto reply = client.request("POST", target, wire, "application/json");
+    auto reply = client.request("POST", target, wire, "application/json", prefer);
     if (reply.ok()) return json_body(reply);
     if (!signer.seq && attempt < kAttempts && is_stale_sequence(reply)) continue;
     auto e = describe_error_reply(reply);
@@ -304,8 +304,9 @@ void register_submit(CLI::App& app) {
   add_connection_options(cmd, conn);
   cmd->callback([args, signer, conn] {
     auto change = build_change(*args);
+    // Without --json only the id is printed: the daemon's minimal answer carries it.
     auto reply = post_signed(*conn, "/v1/requests", *signer, auth::DocumentType::submit,
-                             to_auth_json(auth::change_request_to_json(change)));
+                             to_auth_json(auth::change_request_to_json(change)), args->json ? "" : "return=minimal");
     const auto* id = reply.is_object() ? reply.as_object().if_contains("id") : nullptr;
     if (args->json) {
       std::cout << json::serialize(reply) << '\n';

@@ -70,7 +70,7 @@ awaitable<beast::error_code> connect(beast::tcp_stream& stream, const ServerAddr
 
 http::request<http::string_body> make_request(const ServerAddress& server, std::string_view method,
                                               std::string_view target, std::string_view body,
-                                              std::string_view content_type) {
+                                              std::string_view content_type, std::string_view prefer = {}) {
   http::request<http::string_body> req;
   req.method_string(method);
   req.target(target);
@@ -78,6 +78,7 @@ http::request<http::string_body> make_request(const ServerAddress& server, std::
   req.set(http::field::host, server.display());
   req.set(http::field::user_agent, "rootgov");
   req.set(http::field::accept, "application/json, application/problem+json, text/*");
+  if (!prefer.empty()) req.set("Prefer", prefer);
   if (!body.empty()) {
     req.set(http::field::content_type, content_type);
     req.body() = std::string(body);
@@ -156,11 +157,11 @@ HttpClient::HttpClient(std::string_view server_url, ClientTimeouts timeouts)
     : m_server(parse_server_url(server_url)), m_timeouts(timeouts) {}
 
 HttpReply HttpClient::request(std::string_view method, std::string_view target, std::string_view body,
-                              std::string_view content_type) {
+                              std::string_view content_type, std::string_view prefer) {
   asio::io_context ioc;
   HttpReply reply;
   beast::error_code failure;
-  auto req = make_request(m_server, method, target, body, content_type);
+  auto req = make_request(m_server, method, target, body, content_type, prefer);
   run(ioc, [&]() -> awaitable<void> {
     beast::tcp_stream stream(ioc);
     if (auto ec = co_await connect(stream, m_server, m_timeouts.connect); ec) {

@@ -71,9 +71,10 @@ class HttpClient {
  public:
   explicit HttpClient(std::string_view server_url, ClientTimeouts timeouts = {});
 
-  /// Raw exchange; throws ExitError(3) when the daemon cannot be reached.
+  /// Raw exchange; throws ExitError(3) when the daemon cannot be reached. `prefer`, when not
+  /// empty, is sent as the Prefer header (RFC 7240), e.g. "return=minimal".
   HttpReply request(std::string_view method, std::string_view target, std::string_view body = {},
-                    std::string_view content_type = "application/json");
+                    std::string_view content_type = "application/json", std::string_view prefer = {});
 
   /// GET / POST expecting JSON: 2xx gives the parsed body; anything else throws ExitError
   /// (see the file comment).

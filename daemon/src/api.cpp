@@ -14,16 +14,29 @@ Response reply(ApiResult<Json> result, unsigned status = 200) {
   return Response::json(*result, status);
 }
 
-Response reply(ApiResult<RequestJson> result, unsigned status = 200) {
+// One request's JSON. With `Prefer: return=minimal` (RFC 7240) and a minimal form on offer,
+// that form is sent instead and the response says so (Preference-Applied).
+Response reply(ApiResult<RequestJson> result, const Request& request, unsigned status = 200) {
   if (!result) return result.error().to_response();
   Response res = Response::text(std::move(result->text), "application/json", status);
-  res.render_body = std::move(result->render);
+  if (result->render_minimal && request.prefers("return", "minimal")) {
+    res.render_body = std::move(result->render_minimal);
+    res.headers.emplace_back("Preference-Applied", "return=minimal");
+  } else {
+    res.render_body = std::move(result->render);
+  }
   return res;
 }
 
 // A mutation's reply: sent only once the mutation is durable (Api::durability_wait).
-template <typename Body>
-Response mutation_reply(Api& api, ApiResult<Body> result) {
+Response mutation_reply(Api& api, const Request& request, ApiResult<RequestJson> result) {
+  const bool ok = result.has_value();
+  Response res = reply(std::move(result), request);
+  if (ok) res.before_send = api.durability_wait();
+  return res;
+}
+
+Response mutation_reply(Api& api, ApiResult<Json> result) {
   const bool ok = result.has_value();
   Response res = reply(std::move(result));
   if (ok) res.before_send = api.durability_wait();
@@ -64,7 +77,7 @@ void register_api_routes(Router& router, Api& api) {
         auto result = api.submit_request(r.body);
         if (!result) return result.error().to_response();
         const std::string location = "/v1/requests/" + result->id;
-        Response res = reply(std::move(result), 201);
+        Response res = reply(std::move(result), r, 201);
         res.before_send = api.durability_wait();
         res.headers.emplace_back("Location", location);
         return res;
@@ -81,18 +94,18 @@ void register_api_routes(Router& router, Api& api) {
         return reply(api.list_requests(f));
       },
       A);
-  router.add("GET", "/v1/requests/{id}", [&api](const Request& r) { return reply(api.get_request(r.param("id"))); }, A);
+  router.add("GET", "/v1/requests/{id}", [&api](const Request& r) { return reply(api.get_request(r.param("id")), r); }, A);
   router.add(
       "POST", "/v1/requests/{id}/ballots",
-      [&api](const Request& r) { return mutation_reply(api, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
+      [&api](const Request& r) { return mutation_reply(api, r, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
       .prepare = prepare;
   router.add(
-      "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, api.post_batch_ballot(r.body)); }, A,
+      "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, r, api.post_batch_ballot(r.body)); }, A,
       BodyKind::json)
       .prepare = prepare;
   router.add(
       "POST", "/v1/requests/{id}/withdraw",
-      [&api](const Request& r) { return mutation_reply(api, api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json)
+      [&api](const Request& r) { return mutation_reply(api, r, api.withdraw_request(r.param("id"), r.body)); }, A, BodyKind::json)
       .prepare = prepare;
   router.add(
       "GET", "/v1/zone",

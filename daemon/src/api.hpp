@@ -77,6 +77,9 @@ struct RequestJson {
   /// on the connection's I/O thread after the mutation is durable. It may read only what it
   /// owns (a copy of the request the authority handed over), never the authority.
   std::function<std::string()> render;
+  /// The minimal answer (`Prefer: return=minimal`, RFC 7240): the id, state and awaited
+  /// actors only, made like `render` (same thread, same rules). Empty: no minimal form.
+  std::function<std::string()> render_minimal;
 };
 
 class Api {

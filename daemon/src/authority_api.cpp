@@ -352,9 +352,16 @@ ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::
   changed();
   // Rendered on the I/O thread from the receipt's copy of the request (RequestJson::render).
   // request_info_to_json writes one JSON object; log_index goes in before its closing brace.
-  RequestJson body{{}, result->request.id, {}};
-  body.render = [receipt = std::make_shared<auth::Receipt>(std::move(*result))] {
+  RequestJson body{{}, result->request.id, {}, {}};
+  auto receipt = std::make_shared<auth::Receipt>(std::move(*result));
+  body.render = [receipt] {
     std::string text = auth::request_info_to_json(receipt->request);
+    text.pop_back();
+    text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
+    return text;
+  };
+  body.render_minimal = [receipt] {
+    std::string text = auth::request_summary_json(receipt->request);
     text.pop_back();
     text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
     return text;
@@ -379,7 +386,7 @@ ApiResult<RequestJson> AuthorityApi::get_request(std::string_view id) {
     return std::unexpected(Problem::make(404, "not-found", "not found",
                                          fmt::format("no request '{}' (GET /v1/requests lists them)", id)));
   }
-  return RequestJson{auth::request_info_to_json(*info), info->id, {}};
+  return RequestJson{auth::request_info_to_json(*info), info->id, {}, {}};
 }
 
 ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
@@ -414,15 +421,18 @@ ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_d
   if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
   RequestJson body;
-  body.render = [receipt = std::make_shared<auth::BatchReceipt>(std::move(*result))] {
+  auto receipt = std::make_shared<auth::BatchReceipt>(std::move(*result));
+  auto render = [receipt](std::string (*one)(const auth::RequestInfo&)) {
     std::string text = "{\"requests\":[";
     for (std::size_t i = 0; i < receipt->requests.size(); ++i) {
       if (i > 0) text += ',';
-      text += auth::request_info_to_json(receipt->requests[i]);
+      text += one(receipt->requests[i]);
     }
     text += fmt::format("],\"count\":{},\"log_index\":{}}}", receipt->requests.size(), receipt->log_index);
     return text;
   };
+  body.render = [render] { return render(&auth::request_info_to_json); };
+  body.render_minimal = [render] { return render(&auth::request_summary_json); };
   return body;
 }
 

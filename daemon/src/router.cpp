@@ -53,6 +53,35 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool Request::prefers(std::string_view name, std::string_view value) const {
+  for (const auto& [key, field] : headers) {
+    if (!iequals(key, "prefer")) continue;
+    std::string_view rest = field;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view preference = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      preference = preference.substr(0, preference.find(';'));  // parameters do not matter here
+      const auto eq = preference.find('=');
+      const std::string_view token = trim(preference.substr(0, eq));
+      std::string_view word = eq == std::string_view::npos ? std::string_view{} : trim(preference.substr(eq + 1));
+      if (word.size() >= 2 && word.front() == '"' && word.back() == '"') word = word.substr(1, word.size() - 2);
+      if (iequals(token, name) && iequals(word, value)) return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string_view> Request::query_param(std::string_view name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;

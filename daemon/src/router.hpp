@@ -38,6 +38,11 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   /// The first query parameter named `name`, if any.
   std::optional<std::string_view> query_param(std::string_view name) const;
+  /// True if a Prefer header (RFC 7240; several headers or comma-separated preferences) asks
+  /// for `name` with `value` ("" for a preference without one), e.g. ("return", "minimal").
+  /// Names and values compare case-insensitively; a quoted value is unquoted; parameters after
+  /// ';' are ignored.
+  bool prefers(std::string_view name, std::string_view value = {}) const;
   /// The path parameter `name` ("" when the route has none of that name).
   std::string_view param(std::string_view name) const;
 };

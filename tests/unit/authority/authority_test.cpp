@@ -21,6 +21,7 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/json.hpp>
 #include <botan/hash.h>
 #include <botan/hex.h>
 
@@ -233,6 +234,25 @@ TEST_F(AuthorityTest, SubmissionGetsAnIdAndAwaitsTheContacts) {
   auto r2 = a->submit(submit_doc("manager.br", R"({"kind":"ds-update","tld":"br","ds":[]})"));
   ASSERT_TRUE(r2) << r2.error().message;
   EXPECT_EQ(r2->request.id, "ROOT-MGMT#20051118002");
+}
+
+// The minimal answer to a mutation names the request, its state and who is awaited, and the
+// serial once published; nothing else.
+TEST_F(AuthorityTest, RequestSummaryJsonHasTheRoutingFieldsOnly) {
+  auto a = Authority::open(options()).value();
+  auto r = a->submit(submit_doc("manager.br", kBrNs)).value();
+  auto summary = boost::json::parse(request_summary_json(r.request)).as_object();
+  EXPECT_EQ(summary.size(), 3u) << summary;
+  EXPECT_EQ(summary.at("id").as_string(), r.request.id);
+  EXPECT_EQ(summary.at("state").as_string(), "awaiting");
+  EXPECT_EQ(summary.at("awaiting"), boost::json::array{"manager.br"});
+  ASSERT_TRUE(a->ballot(r.request.id, ballot_doc("manager.br", r.request.id, "approve")));
+  auto done = a->ballot(r.request.id, ballot_doc("ntia", r.request.id, "approve")).value();
+  summary = boost::json::parse(request_summary_json(done.request)).as_object();
+  EXPECT_EQ(summary.at("state").as_string(), "published");
+  EXPECT_TRUE(summary.at("awaiting").as_array().empty());
+  EXPECT_EQ(summary.at("serial").to_number<std::uint32_t>(), a->serial());
+  EXPECT_LT(request_summary_json(done.request).size() * 4, request_info_to_json(done.request).size());
 }
 
 TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {

@@ -56,9 +56,11 @@ class Client {
   };
 
   void send(http::verb verb, const std::string& target, const std::string& body = {},
-            const std::string& content_type = "application/json") {
+            const std::string& content_type = "application/json",
+            const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.insert(name, value);
     if (!body.empty()) {
       req.set(http::field::content_type, content_type);
       req.body() = body;
@@ -150,15 +152,21 @@ struct ProbeApi : UnwiredApi {
     last_body = std::string(body);
     submit_thread = std::this_thread::get_id();
     // The answer is made later, off the authority executor (RequestJson::render).
-    RequestJson answer{{}, "ROOT-MGMT#20051118001", {}};
+    RequestJson answer{{}, "ROOT-MGMT#20051118001", {}, {}};
     answer.render = [this] {
       std::lock_guard lock(mutex);
       render_thread = std::this_thread::get_id();
       ++renders;
-      return std::string(R"({"id":"ROOT-MGMT#20051118001"})");
+      return std::string(R"({"id":"ROOT-MGMT#20051118001","decision":{"explanation":"in full"}})");
+    };
+    answer.render_minimal = [this] {
+      std::lock_guard lock(mutex);
+      ++minimal_renders;
+      return std::string(R"({"id":"ROOT-MGMT#20051118001","state":"awaiting"})");
     };
     return answer;
   }
+  int minimal_renders = 0;
   std::thread::id submit_thread;
   std::thread::id render_thread;
   int renders = 0;
@@ -259,6 +267,27 @@ TEST_F(ServerTest, BadJsonIs400AndNothingReachesTheApi) {
   EXPECT_EQ(m_api.renders, 1);
   EXPECT_NE(m_api.render_thread, std::thread::id());
   EXPECT_NE(m_api.render_thread, m_api.submit_thread);
+}
+
+TEST_F(ServerTest, PreferReturnMinimalGetsTheMinimalReceipt) {
+  start();
+  Client c(m_port);
+  const std::string doc = "{\"document\": {}, \"signature\": \"x\"}";
+  c.send(http::verb::post, "/v1/requests", doc, "application/json", {{"Prefer", "return=minimal"}});
+  auto minimal = c.receive();
+  EXPECT_EQ(minimal.status, 201u);
+  EXPECT_EQ(minimal.headers["Preference-Applied"], "return=minimal");
+  EXPECT_EQ(minimal.headers[http::field::location], "/v1/requests/ROOT-MGMT#20051118001");
+  EXPECT_EQ(minimal.body, R"({"id":"ROOT-MGMT#20051118001","state":"awaiting"})");
+  // Without the preference (or with another one) the full representation, as before.
+  c.send(http::verb::post, "/v1/requests", doc, "application/json", {{"Prefer", "return=representation"}});
+  auto full = c.receive();
+  EXPECT_EQ(full.status, 201u);
+  EXPECT_EQ(full.headers.count("Preference-Applied"), 0u);
+  EXPECT_TRUE(full.json().contains("decision"));
+  std::lock_guard lock(m_api.mutex);
+  EXPECT_EQ(m_api.minimal_renders, 1);
+  EXPECT_EQ(m_api.renders, 1);
 }
 
 TEST_F(ServerTest, ApiProblemsAndUnwiredEndpoints) {

@@ -84,6 +84,22 @@ TEST(Request, QueryUintSaysWhatToFix) {
   EXPECT_NE(missing.error().detail.find("?index=N"), std::string::npos);
 }
 
+TEST(Request, PrefersReadsEveryPreferHeaderAsRfc7240Lists) {
+  Request r;
+  EXPECT_FALSE(r.prefers("return", "minimal"));
+  r.headers = {{"prefer", "respond-async, wait=10"}};
+  EXPECT_FALSE(r.prefers("return", "minimal"));
+  EXPECT_TRUE(r.prefers("respond-async"));
+  EXPECT_FALSE(r.prefers("wait"));  // the value is part of the preference
+  r.headers.emplace_back("prefer", " Return = \"MINIMAL\" ; foo=bar");
+  EXPECT_TRUE(r.prefers("return", "minimal"));
+  EXPECT_FALSE(r.prefers("return", "representation"));
+  r.headers = {{"prefer", "return=representation,return=minimal"}};
+  EXPECT_TRUE(r.prefers("return", "minimal"));
+  r.headers = {{"prefer", "return=minimalist"}, {"x-prefer", "return=minimal"}};
+  EXPECT_FALSE(r.prefers("return", "minimal"));
+}
+
 TEST(Problem, BodyHasRfc9457Members) {
   auto p = Problem::make(409, "conflict", "refused in the current state", "request 'x' is already decided");
   p.extensions["awaiting"] = boost::json::array{"ntia"};

@@ -74,4 +74,9 @@ struct RequestInfo {
 
 std::string request_info_to_json(const RequestInfo& info);
 
+/// The few fields a client routes by: {"id", "state", "awaiting" (empty unless awaiting),
+/// "serial" (once implemented)} - the minimal answer to a mutation (HTTP `Prefer:
+/// return=minimal`), a fraction of request_info_to_json's size.
+std::string request_summary_json(const RequestInfo& info);
+
 }  // namespace rootgov::authority
