@@ -190,6 +190,79 @@ struct HttpServer::Impl {
     }
   }
 
+  // An authority route's stages, handed from executor to executor: the signature check ahead
+  // (`prepare`, CPU pool), the handler (authority executor) and, for a mutation, the durable
+  // wait (durability thread). Only the finished response goes back to the connection's I/O
+  // thread, so a mutation wakes the I/O side once instead of after every stage. Group commit:
+  // the authority executor is free for the next mutation while this one's journal record is
+  // synced; the waits run one at a time on the durability thread, and each fdatasync covers
+  // every record queued before it, so a covered waiter returns at once. A wait never runs on
+  // the CPU pool: a blocked pool thread would delay the signature checks ahead.
+  template <typename Token>
+  auto run_stages(const Route& route, Request& request, Token&& token) {
+    return asio::async_initiate<Token, void(Response)>(
+        [this, &route, &request](auto handler) {
+          using Completion = decltype(handler);
+          struct Chain {
+            Impl& server;
+            const Route& route;
+            Request& request;
+            Completion handler;
+            Clock::time_point t = Clock::now();
+            Response response;
+            // Where a request's time goes (queue + work at each executor), for profiling.
+            void stage_done(const char* stage) {
+              const auto now = Clock::now();
+              server.metrics
+                  .histogram("rootgov_http_stage_seconds", "time a request spent at each stage, queueing included",
+                             default_latency_buckets(), {{"stage", stage}})
+                  .observe(std::chrono::duration<double>(now - t).count());
+              t = now;
+            }
+            static void finish(std::shared_ptr<Chain> c) {
+              auto ex = asio::get_associated_executor(c->handler);
+              asio::post(ex, [c]() mutable { std::move(c->handler)(std::move(c->response)); });
+            }
+            static void durable(std::shared_ptr<Chain> c) {
+              auto wait = std::move(c->response.before_send);
+              c->response.before_send = nullptr;
+              Result<void> ok = wait();
+              c->stage_done("durable");
+              if (!ok) {
+                spdlog::error("msg=\"mutation not durable; answering with an error\" route={} error=\"{}\"",
+                              c->route.pattern, ok.error().message);
+                c->response = problem_from(ok.error()).to_response();
+              }
+              finish(std::move(c));
+            }
+            static void handle(std::shared_ptr<Chain> c) {
+              c->response = invoke(c->route, c->request);
+              c->stage_done("authority");
+              if (!c->response.before_send) return finish(std::move(c));
+              auto durability = c->server.runtime.durability();
+              asio::post(durability, [c = std::move(c)]() mutable { durable(std::move(c)); });
+            }
+            static void prepare(std::shared_ptr<Chain> c) {
+              try {
+                c->route.prepare(c->request);
+              } catch (const std::exception& e) {
+                spdlog::warn("msg=\"prepare failed\" route={} error=\"{}\"", c->route.pattern, e.what());
+              }
+              c->stage_done("prepare");
+              auto authority = c->server.runtime.authority();
+              asio::post(authority, [c = std::move(c)]() mutable { handle(std::move(c)); });
+            }
+          };
+          auto c = std::make_shared<Chain>(Chain{*this, route, request, std::move(handler), Clock::now(), Response{}});
+          if (route.prepare) {
+            asio::post(runtime.cpu().get_executor(), [c = std::move(c)]() mutable { Chain::prepare(std::move(c)); });
+          } else {
+            asio::post(runtime.authority(), [c = std::move(c)]() mutable { Chain::handle(std::move(c)); });
+          }
+        },
+        token);
+  }
+
   awaitable<Response> dispatch(Request& request, const Match& match) {
     const Route& route = *match.route;
     request.path_params = match.params;
@@ -197,48 +270,7 @@ struct HttpServer::Impl {
       if (auto ok = parse_json_body(request); !ok) co_return ok.error().to_response();
     }
     if (route.exec == Exec::authority) {
-      // Where a request's time goes (queue + work at each executor), for profiling under load.
-      auto stage_done = [this, t = Clock::now()](const char* stage) mutable {
-        const auto now = Clock::now();
-        metrics
-            .histogram("rootgov_http_stage_seconds", "time a request spent at each stage, queueing included",
-                       default_latency_buckets(), {{"stage", stage}})
-            .observe(std::chrono::duration<double>(now - t).count());
-        t = now;
-      };
-      if (route.prepare) {
-        co_await asio::co_spawn(
-            runtime.cpu().get_executor(), [&route, &request]() -> awaitable<void> {
-              try {
-                route.prepare(request);
-              } catch (const std::exception& e) {
-                spdlog::warn("msg=\"prepare failed\" route={} error=\"{}\"", route.pattern, e.what());
-              }
-              co_return;
-            },
-            use_awaitable);
-        stage_done("prepare");
-      }
-      Response response = co_await asio::co_spawn(
-          runtime.authority(), [&route, &request]() -> awaitable<Response> { co_return invoke(route, request); },
-          use_awaitable);
-      stage_done("authority");
-      if (response.before_send) {
-        // Group commit: the authority executor is free for the next mutation while this one's
-        // journal record is synced; waits run one at a time on the durability thread, and each
-        // fdatasync covers every record queued before it, so a covered waiter returns at once.
-        // Never on the CPU pool: a blocked pool thread would delay the signature checks ahead.
-        auto wait = std::move(response.before_send);
-        response.before_send = nullptr;
-        Result<void> ok = co_await asio::co_spawn(
-            runtime.durability(), [&wait]() -> awaitable<Result<void>> { co_return wait(); }, use_awaitable);
-        stage_done("durable");
-        if (!ok) {
-          spdlog::error("msg=\"mutation not durable; answering with an error\" route={} error=\"{}\"", route.pattern,
-                        ok.error().message);
-          co_return problem_from(ok.error()).to_response();
-        }
-      }
+      Response response = co_await run_stages(route, request, use_awaitable);
       render(response);
       co_return response;
     }
