@@ -351,21 +351,17 @@ ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::
   if (!result) return std::unexpected(refused(result.error(), what));
   changed();
   // Rendered on the I/O thread from the receipt's copy of the request (RequestJson::render).
-  // request_info_to_json writes one JSON object; log_index goes in before its closing brace.
+  // Both renderings are one JSON object; log_index goes in before its closing brace.
   RequestJson body{{}, result->request.id, {}, {}};
-  auto receipt = std::make_shared<auth::Receipt>(std::move(*result));
-  body.render = [receipt] {
-    std::string text = auth::request_info_to_json(receipt->request);
+  auto render = [receipt = std::make_shared<auth::Receipt>(std::move(*result))](
+                    std::string (*object)(const auth::RequestInfo&)) {
+    std::string text = object(receipt->request);
     text.pop_back();
     text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
     return text;
   };
-  body.render_minimal = [receipt] {
-    std::string text = auth::request_summary_json(receipt->request);
-    text.pop_back();
-    text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
-    return text;
-  };
+  body.render = [render] { return render(&auth::request_info_to_json); };
+  body.render_minimal = [render] { return render(&auth::request_summary_json); };
   return body;
 }
 
