@@ -28,17 +28,14 @@ Response reply(ApiResult<RequestJson> result, const Request& request, unsigned s
   return res;
 }
 
-// A mutation's reply: sent only once the mutation is durable (Api::durability_wait).
-Response mutation_reply(Api& api, const Request& request, ApiResult<RequestJson> result) {
-  const bool ok = result.has_value();
-  Response res = reply(std::move(result), request);
-  if (ok) res.before_send = api.durability_wait();
-  return res;
-}
+// Any other reply takes no preference.
+Response reply(ApiResult<Json> result, const Request&, unsigned status = 200) { return reply(std::move(result), status); }
 
-Response mutation_reply(Api& api, ApiResult<Json> result) {
+// A mutation's reply: sent only once the mutation is durable (Api::durability_wait).
+template <typename Body>
+Response mutation_reply(Api& api, const Request& request, ApiResult<Body> result, unsigned status = 200) {
   const bool ok = result.has_value();
-  Response res = reply(std::move(result));
+  Response res = reply(std::move(result), request, status);
   if (ok) res.before_send = api.durability_wait();
   return res;
 }
@@ -77,8 +74,7 @@ void register_api_routes(Router& router, Api& api) {
         auto result = api.submit_request(r.body);
         if (!result) return result.error().to_response();
         const std::string location = "/v1/requests/" + result->id;
-        Response res = reply(std::move(result), r, 201);
-        res.before_send = api.durability_wait();
+        Response res = mutation_reply(api, r, std::move(result), 201);
         res.headers.emplace_back("Location", location);
         return res;
       },
@@ -160,7 +156,7 @@ void register_api_routes(Router& router, Api& api) {
       A);
   router.add("GET", "/v1/clock", [&api](const Request&) { return reply(api.clock()); }, A);
   router.add(
-      "POST", "/v1/clock/advance", [&api](const Request& r) { return mutation_reply(api, api.advance_clock(r.body)); }, A,
+      "POST", "/v1/clock/advance", [&api](const Request& r) { return mutation_reply(api, r, api.advance_clock(r.body)); }, A,
       BodyKind::json)
       .prepare = prepare;
   router.add("GET", "/v1/actors", [&api](const Request&) { return reply(api.actors()); }, A);

@@ -20,6 +20,13 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+/// Without the optional whitespace (spaces, tabs) around a header field's element.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
   if (path.empty() || path.front() != '/') return out;
@@ -52,16 +59,6 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   }
   return std::nullopt;
 }
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 bool Request::prefers(std::string_view name, std::string_view value) const {
   for (const auto& [key, field] : headers) {
@@ -276,8 +273,7 @@ Result<void> parse_target(std::string_view target, Request& request) {
 
 ApiResult<void> parse_json_body(Request& request) {
   if (auto ct = request.header("content-type")) {
-    std::string_view media = ct->substr(0, ct->find(';'));
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+    const std::string_view media = trim(ct->substr(0, ct->find(';')));
     if (!iequals(media, "application/json")) {
       return std::unexpected(Problem::make(415, "unsupported-media-type", "unsupported media type",
                                            "the body must be JSON: send it with 'Content-Type: application/json' (got '" +
