@@ -16,6 +16,7 @@
 #include <ctime>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -51,6 +52,7 @@ constexpr std::string_view kActorsFile = "actors.toml";
 constexpr std::string_view kZoneFile = "root.zone";
 constexpr std::string_view kTreeHeadFile = "sth.json";
 constexpr std::string_view kSnapshotFile = "snapshot";
+constexpr std::string_view kFinishedDir = "finished";  // finished-request segments of snapshots
 
 Result<std::string> read_file(const std::filesystem::path& p) { return files::read_file(p); }
 
@@ -311,7 +313,18 @@ struct Authority::Impl {
   std::chrono::steady_clock::time_point snapshot_forked_at{};
   std::uint64_t snapshots_forked = 0;
   std::uint64_t snapshots_inline = 0;
+  std::uint64_t snapshots_threaded = 0;
   double snapshot_fork_seconds = 0;
+  // A periodic snapshot whose files a thread is writing, and how long the owner thread took to
+  // encode them (what the ration counts for it).
+  std::future<Result<void>> snapshot_task;
+  std::chrono::steady_clock::duration snapshot_encode_cost{};
+  // Finished-request segments (docs/design/workflow.md "Snapshots"): those the snapshot on disk
+  // refers to, and those the forked writer's snapshot will refer to once it has succeeded.
+  // Past kMaxSegments the next snapshot writes one segment of every finished request instead.
+  static constexpr std::size_t kMaxSegments = 16;
+  std::vector<detail::SegmentRef> segments;
+  std::vector<detail::SegmentRef> child_segments;
   StartupReport startup;
 
   void notice(const std::string& message) const {
@@ -360,19 +373,36 @@ struct Authority::Impl {
       for (const auto& e : *appended) listener(e);
     }
     since_snapshot += appended->size();
-    if (snapshot_child > 0) reap_snapshot_child(/*block=*/false);
+    if (writer_running()) reap_snapshot_child(/*block=*/false);
     if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every &&
-        snapshot_child < 0 && std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
-      if (auto written = write_snapshot(/*may_fork=*/opts.fork_snapshots); !written) {
+        !writer_running() && std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
+      if (auto written = write_snapshot(/*periodic=*/opts.fork_snapshots); !written) {
         notice("snapshot not written: " + written.error().message);
       }
     }
     return {};
   }
 
-  // Collects the forked snapshot writer once it has ended (block: wait for it). A failed child
-  // only costs the snapshot: the journal is the record, and the next one is tried as usual.
+  bool writer_running() const { return snapshot_child > 0 || snapshot_task.valid(); }
+
+  // Collects the snapshot writer (forked child or thread) once it has ended (block: wait for
+  // it). A failed writer only costs the snapshot: the journal is the record, and the next one is
+  // tried as usual.
   void reap_snapshot_child(bool block) {
+    if (snapshot_task.valid()) {
+      if (!block && snapshot_task.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+      Result<void> written = snapshot_task.get();
+      // The ration counts the owner thread's encoding; the writer mostly waits for the disk.
+      snapshot_end = std::chrono::steady_clock::now();
+      snapshot_cost = snapshot_encode_cost;
+      if (written) {
+        adopt_segments(std::move(child_segments));
+      } else {
+        notice("snapshot not written: " + written.error().message);
+      }
+      child_segments.clear();
+      return;
+    }
     if (snapshot_child < 0) return;
     int status = 0;
     pid_t r;
@@ -389,14 +419,34 @@ struct Authority::Impl {
       notice("snapshot not written: the snapshot writer (forked) ended with " +
              (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                 : "signal " + std::to_string(WTERMSIG(status))));
+    } else {
+      adopt_segments(std::move(child_segments));
+    }
+    child_segments.clear();
+  }
+
+  // The snapshot on disk now refers to `next`: segment files it does not name (replaced by a
+  // compaction, left by a writer that failed) are removed. No writer may be running.
+  void adopt_segments(std::vector<detail::SegmentRef> next) {
+    segments = std::move(next);
+    std::set<std::string> keep;
+    for (const auto& seg : segments) keep.insert(seg.file_name());
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(opts.state_dir / kFinishedDir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (keep.count(it->path().filename().string()) == 0) {
+        std::error_code removed;
+        std::filesystem::remove(it->path(), removed);
+      }
     }
   }
 
   // ---- snapshots ----
   // Flushes the journal and writes the state as of the last entry (no entry may be staged).
-  // may_fork: encode and write it in a forked child (see AuthorityOptions::fork_snapshots); the
-  // owner thread pays the fork. Otherwise, or when the fork fails, here.
-  Result<void> write_snapshot(bool may_fork = false) {
+  // periodic (AuthorityOptions::fork_snapshots): written off the owner thread - from
+  // fork_snapshot_tlds TLDs on encoded and written by a forked child (the owner pays the fork),
+  // below that encoded here and written by a thread. Otherwise, or when the fork fails, here.
+  Result<void> write_snapshot(bool periodic = false) {
     if (!log.persistent() || failed || log.size() == 0) return {};
     reap_snapshot_child(/*block=*/true);  // one writer at a time
     const auto started = std::chrono::steady_clock::now();
@@ -422,24 +472,47 @@ struct Authority::Impl {
       s.clock = t ? *t : clock_now;
     }
     s.sign_epoch = sign_epoch;
+    // The requests finished since the last segment go to a new one, the open ones into the
+    // snapshot; past kMaxSegments one new segment holds every finished request.
+    std::vector<detail::SegmentRef> next = segments;
+    if (next.size() >= kMaxSegments) next.clear();
+    const std::uint64_t from = next.empty() ? 0 : next.back().to;
+    const bool fresh = from < s.log_size;
+    if (fresh) next.push_back(detail::SegmentRef{from, s.log_size});
+    s.segments = next;
     const std::uint64_t records = log.journal_records();
     const std::filesystem::path path = opts.state_dir / kSnapshotFile;
-    if (may_fork) {
+    const std::filesystem::path seg_path = opts.state_dir / kFinishedDir / next.back().file_name();
+    if (std::error_code ec; (std::filesystem::create_directories(seg_path.parent_path(), ec), ec)) {
+      return fail(Errc::io, "cannot create '" + seg_path.parent_path().string() + "': " + ec.message());
+    }
+    if (periodic && zone->tld_count() >= opts.fork_snapshot_tlds) {
       crypto::Sha256 hasher;  // made here: Botan allocates from a locked pool
+      crypto::Sha256 seg_hasher;
+      const std::string suffix = ".tmp-fork-" + std::to_string(::getpid()) + "-" + std::to_string(snapshots_forked);
       std::filesystem::path tmp = path;
-      tmp += ".tmp-fork-" + std::to_string(::getpid()) + "-" + std::to_string(snapshots_forked);
+      tmp += suffix;
+      std::filesystem::path seg_tmp = seg_path;
+      seg_tmp += suffix;
       const pid_t pid = ::fork();
       if (pid == 0) {
         // The child: one thread, a copy-on-write image. Only memory and plain file calls. A
         // signal meant for the parent (a process-group SIGTERM) must not reach a handler the
         // parent installed (rootgovd's reports through a pipe it shares with the child).
         for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
+        std::vector<const RequestInfo*> finished, open;
+        split_requests(from, finished, open);
+        if (fresh) {
+          const Snapshot seg{s.log_size, detail::encode_segment(next.back(), s.last_entry_hash, finished)};
+          if (!detail::write_snapshot_with(seg_path, seg_tmp, seg, seg_hasher)) ::_exit(1);
+        }
         fill_snapshot_state(s);
-        auto written = detail::write_snapshot_with(path, tmp, Snapshot{records, detail::encode_resume_state(s)}, hasher);
+        auto written = detail::write_snapshot_with(path, tmp, Snapshot{records, detail::encode_resume_state(s, open)}, hasher);
         ::_exit(written ? 0 : 1);
       }
       if (pid > 0) {
         snapshot_child = pid;
+        child_segments = std::move(next);
         snapshot_forked_at = started;
         snapshot_fork_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         ++snapshots_forked;
@@ -448,9 +521,30 @@ struct Authority::Impl {
       }
       notice("snapshot: fork failed (" + files::errno_text(errno) + "); writing it on the owner thread");
     }
+    // Encoded here: the open requests, those finished since the last segment, the zone.
+    std::vector<const RequestInfo*> finished, open;
+    split_requests(from, finished, open);
+    std::optional<Snapshot> seg;
+    if (fresh) seg = Snapshot{s.log_size, detail::encode_segment(next.back(), s.last_entry_hash, finished)};
     fill_snapshot_state(s);
-    auto written = authority::write_snapshot(path, Snapshot{records, detail::encode_resume_state(s)});
-    if (!written) return written;
+    Snapshot snap{records, detail::encode_resume_state(s, open)};
+    auto write_both = [seg = std::move(seg), seg_path, snap = std::move(snap), path]() -> Result<void> {
+      if (seg) {
+        if (auto w = authority::write_snapshot(seg_path, *seg); !w) return w;
+      }
+      return authority::write_snapshot(path, snap);
+    };
+    if (periodic) {
+      // A periodic snapshot of a small zone: the files are written (and synced) by a thread.
+      snapshot_task = std::async(std::launch::async, std::move(write_both));
+      child_segments = std::move(next);
+      snapshot_encode_cost = std::chrono::steady_clock::now() - started;
+      ++snapshots_threaded;
+      since_snapshot = 0;
+      return {};
+    }
+    if (auto written = write_both(); !written) return written;
+    adopt_segments(std::move(next));
     ++snapshots_inline;
     since_snapshot = 0;
     snapshot_end = std::chrono::steady_clock::now();
@@ -458,12 +552,24 @@ struct Authority::Impl {
     return {};
   }
 
-  // The parts of a snapshot that grow with the state: the zone and every request.
+  // A snapshot's requests: finished ones whose last entry is at or after `from` (the new
+  // segment's; those before are in the segments already) and the open ones (the snapshot's).
+  void split_requests(std::uint64_t from, std::vector<const RequestInfo*>& finished,
+                      std::vector<const RequestInfo*>& open) const {
+    for (const auto& [id, r] : requests) {
+      if (!is_terminal(r.state)) {
+        open.push_back(&r);
+      } else if ((r.log_indexes.empty() ? 0 : r.log_indexes.back()) >= from) {
+        finished.push_back(&r);
+      }
+    }
+  }
+
+  // The other parts of a snapshot that grow with the state.
   void fill_snapshot_state(detail::ResumeState& s) const {
     zone::Zone unsigned_zone = zone->zone();
     unsigned_zone.strip_dnssec(/*keep_dnskey=*/true);
     s.zone_text = zone::to_text(unsigned_zone);
-    s.requests = requests;
     s.seq_windows = seqs.all();
     s.ids_per_day = ids_per_day;
     for (const auto& [id, actor] : registry.all()) {
@@ -507,6 +613,21 @@ struct Authority::Impl {
     if (detail::sha256_hex(lines[state->log_size - 1]) != state->last_entry_hash) {
       return ignore("entry " + std::to_string(state->log_size - 1) + " differs from the one it was taken after");
     }
+    for (const auto& ref : state->segments) {
+      const auto seg_path = opts.state_dir / kFinishedDir / ref.file_name();
+      auto file = read_snapshot(seg_path);
+      if (!file) return ignore("its segment of finished requests: " + file.error().message);
+      auto seg = detail::decode_segment(file->state);
+      if (!seg) return ignore("'" + seg_path.string() + "': " + seg.error().message);
+      if (seg->range != ref) return ignore("'" + seg_path.string() + "' covers other entries than its name says");
+      if (detail::sha256_hex(lines[ref.to - 1]) != seg->entry_hash) {
+        return ignore("'" + seg_path.string() + "' was taken from another journal");
+      }
+      for (auto& r : seg->requests) {
+        const RequestId id = r.id;
+        if (!state->requests.emplace(id, std::move(r)).second) return ignore("request '" + id + "' is in two of its parts");
+      }
+    }
     zone::ParseOptions po;
     po.keep_dnssec = false;
     auto parsed = zone::Zone::from_text(state->zone_text, po);
@@ -545,6 +666,7 @@ struct Authority::Impl {
       changed.manages = std::move(manages);
       (void)registry.add(std::move(changed));
     }
+    segments = std::move(state->segments);
     startup.from_snapshot = true;
     startup.snapshot_entries = state->log_size;
     return true;
@@ -988,7 +1110,7 @@ struct Authority::Impl {
     }
     // After every evaluation: implementing one request may not change another's state, but the
     // receipt shows each as the whole batch left it.
-    for (const auto& id : *ids) receipt.requests.push_back(requests.at(id));
+    for (const auto& id : *ids) receipt.requests.push_back(&requests.at(id));
     return receipt;
   }
 
@@ -1747,6 +1869,7 @@ Summary Authority::summary() const {
   s.zone_resigns = m.zone_resigns;
   s.snapshots_forked = m.snapshots_forked;
   s.snapshots_inline = m.snapshots_inline;
+  s.snapshots_threaded = m.snapshots_threaded;
   s.snapshot_fork_seconds = m.snapshot_fork_seconds;
   s.log_size = m.log.size();
   s.zone_digest = m.digest.hex();
@@ -1811,7 +1934,7 @@ Result<void> Authority::snapshot() {
 }
 
 bool Authority::wait_snapshot_writer() {
-  const bool running = m_impl->snapshot_child > 0;
+  const bool running = m_impl->writer_running();
   m_impl->reap_snapshot_child(/*block=*/true);
   return running;
 }

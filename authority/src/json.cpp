@@ -3,10 +3,13 @@
 #include <rootgov/authority/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <fmt/format.h>
+
+#include "json_util.hpp"
 
 namespace rootgov::authority {
 
@@ -111,12 +114,20 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-void write_string(std::string& out, std::string_view s) {
+}  // namespace
+
+namespace detail {
+
+void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0;  // the bytes before i not yet copied: copied in one append
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (u) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\b': out += "\\b"; break;
@@ -125,63 +136,66 @@ void write_string(std::string& out, std::string_view s) {
       case '\f': out += "\\f"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[u >> 4]);
-          out.push_back(kHex[u & 0xF]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(kHex[u >> 4]);
+        out.push_back(kHex[u & 0xF]);
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 
-}  // namespace
-
-namespace detail {
-
+// Writes a value and everything in it into one string (nested values are not rendered apart
+// and copied in: log entries nest documents four or five deep).
 struct CanonicalWriter {
   std::string& out;
 
   void operator()(std::nullptr_t) const { out += "null"; }
   void operator()(bool b) const { out += b ? "true" : "false"; }
-  void operator()(std::int64_t i) const { out += std::to_string(i); }
-  void operator()(std::uint64_t u) const { out += std::to_string(u); }
-  void operator()(const std::string& s) const { write_string(out, s); }
+  void operator()(std::int64_t i) const { number(i); }
+  void operator()(std::uint64_t u) const { number(u); }
+  void operator()(const std::string& s) const { append_json_string(out, s); }
   void operator()(const Json::Array& a) const {
     out.push_back('[');
     bool first = true;
     for (const Json& v : a) {
       if (!first) out.push_back(',');
       first = false;
-      out += v.canonical();
+      std::visit(*this, v.m_value);
     }
     out.push_back(']');
   }
   void operator()(const Json::Object& o) const {
-    std::vector<const Json::Object::value_type*> members;
-    members.reserve(o.size());
-    bool all_ascii = true;
-    for (const auto& m : o) {
-      members.push_back(&m);
-      all_ascii = all_ascii && is_ascii(m.first);
-    }
+    out.push_back('{');
     // std::map already orders by bytes, which equals UTF-16 order for ASCII names.
-    if (!all_ascii) {
+    if (std::all_of(o.begin(), o.end(), [](const auto& m) { return is_ascii(m.first); })) {
+      bool first = true;
+      for (const auto& m : o) member(m, first);
+    } else {
+      std::vector<const Json::Object::value_type*> members;
+      members.reserve(o.size());
+      for (const auto& m : o) members.push_back(&m);
       std::stable_sort(members.begin(), members.end(),
                        [](const auto* a, const auto* b) { return utf16_units(a->first) < utf16_units(b->first); });
-    }
-    out.push_back('{');
-    bool first = true;
-    for (const auto* m : members) {
-      if (!first) out.push_back(',');
-      first = false;
-      write_string(out, m->first);
-      out.push_back(':');
-      out += m->second.canonical();
+      bool first = true;
+      for (const auto* m : members) member(*m, first);
     }
     out.push_back('}');
+  }
+
+ private:
+  void member(const Json::Object::value_type& m, bool& first) const {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, m.first);
+    out.push_back(':');
+    std::visit(*this, m.second.m_value);
+  }
+  template <class T>
+  void number(T v) const {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
   }
 };
 

@@ -12,6 +12,10 @@
 
 namespace rootgov::authority::detail {
 
+/// Appends `s` as a JSON string with the canonical escapes (json.hpp): \" \\ \b \t \n \f \r,
+/// \u00xx for the other control characters, everything else as it is.
+void append_json_string(std::string& out, std::string_view s);
+
 /// Parses text that must be one JSON object; the error names `what` and the parse problem.
 inline Result<boost::json::object> parse_json_object(std::string_view text, std::string_view what) {
   boost::system::error_code ec;

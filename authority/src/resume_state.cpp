@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+
 #include "json_util.hpp"
 
 namespace rootgov::authority::detail {
@@ -11,68 +13,184 @@ namespace json = boost::json;
 
 namespace {
 
-json::array strings(const std::vector<std::string>& v) {
-  json::array a;
-  a.reserve(v.size());
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
+// Encoding writes the JSON text straight into one string (a snapshot holds thousands of
+// requests; building a Boost.JSON value for each cost ~50 us a request). Decoding parses it with
+// Boost.JSON as before: the text is the same.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : m_out(out) {}
 
-json::object ballot_to(const Ballot& b) {
-  return json::object{{"actor", b.actor}, {"vote", static_cast<int>(b.vote)}, {"comment", b.comment}, {"at", b.at.seconds}};
-}
-
-json::object request_to(const RequestInfo& r) {
-  json::object o;
-  o["id"] = r.id;
-  o["change"] = json::parse(change_request_to_json(r.change));
-  const RequestView& v = r.view;
-  o["view"] = json::object{{"id", v.id},
-                           {"kind", static_cast<int>(v.kind)},
-                           {"tld", v.tld},
-                           {"tld_class", static_cast<int>(v.tld_class)},
-                           {"root_target", static_cast<int>(v.root_target)},
-                           {"requester", v.requester},
-                           {"affected", strings(v.affected)},
-                           {"country", v.country},
-                           {"submitted_at", v.submitted_at.seconds}};
-  o["state"] = static_cast<int>(r.state);
-  const Decision& d = r.decision;
-  json::object dj;
-  dj["outcome"] = static_cast<int>(d.outcome);
-  dj["stage"] = d.stage;
-  dj["rules_applied"] = strings(d.rules_applied);
-  json::array counted;
-  for (const auto& b : d.ballots_counted) counted.emplace_back(ballot_to(b));
-  dj["ballots_counted"] = std::move(counted);
-  dj["awaiting"] = strings(d.awaiting);
-  dj["may_comment"] = strings(d.may_comment);
-  dj["approvers"] = strings(d.approvers);
-  if (d.deadline) dj["deadline"] = d.deadline->seconds;
-  json::array stages;
-  for (const auto& s : d.stages) {
-    stages.emplace_back(json::object{{"id", s.id},
-                                     {"name", s.name},
-                                     {"rule", s.rule},
-                                     {"advisory", s.advisory},
-                                     {"state", s.state},
-                                     {"approved", strings(s.approved)},
-                                     {"rejected", strings(s.rejected)}});
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  /// The next member's name (inside an object).
+  void key(std::string_view k) {
+    comma();
+    append_json_string(m_out, k);
+    m_out += ':';
+    m_after_key = true;
   }
-  dj["stages"] = std::move(stages);
-  dj["explanation"] = d.explanation;
-  o["decision"] = std::move(dj);
-  json::array ballots;
-  for (const auto& b : r.ballots) ballots.emplace_back(ballot_to(b));
-  o["ballots"] = std::move(ballots);
-  o["findings"] = strings(r.findings);
-  o["updated_at"] = r.updated_at.seconds;
-  if (r.serial) o["serial"] = *r.serial;
-  o["zone_digest"] = r.zone_digest;
-  json::array idx;
-  for (auto i : r.log_indexes) idx.emplace_back(i);
-  o["log_indexes"] = std::move(idx);
-  return o;
+  void string(std::string_view s) {
+    comma();
+    append_json_string(m_out, s);
+  }
+
+  template <class T>
+  void number(T v) {
+    comma();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    m_out.append(buf, r.ptr);
+  }
+  void boolean(bool b) {
+    comma();
+    m_out += b ? "true" : "false";
+  }
+  /// Text that is one JSON value already.
+  void raw(std::string_view json) {
+    comma();
+    m_out.append(json);
+  }
+  void strings(const std::vector<std::string>& v) {
+    begin_array();
+    for (const auto& x : v) string(x);
+    end_array();
+  }
+
+ private:
+  void open(char c) {
+    comma();
+    m_out += c;
+    m_first = true;
+  }
+  void close(char c) {
+    m_out += c;
+    m_first = false;
+  }
+  // A comma before every value but the first of its container (a member's value follows its key).
+  void comma() {
+    if (m_after_key) {
+      m_after_key = false;
+      return;
+    }
+    if (!m_first) m_out += ',';
+    m_first = false;
+  }
+  std::string& m_out;
+  bool m_first = true;
+  bool m_after_key = false;
+};
+
+void write_ballot(Writer& w, const Ballot& b) {
+  w.begin_object();
+  w.key("actor");
+  w.string(b.actor);
+  w.key("vote");
+  w.number(static_cast<int>(b.vote));
+  w.key("comment");
+  w.string(b.comment);
+  w.key("at");
+  w.number(b.at.seconds);
+  w.end_object();
+}
+
+void write_request(Writer& w, const RequestInfo& r) {
+  w.begin_object();
+  w.key("id");
+  w.string(r.id);
+  w.key("change");
+  w.raw(change_request_to_json(r.change));
+  const RequestView& v = r.view;
+  w.key("view");
+  w.begin_object();
+  w.key("id");
+  w.string(v.id);
+  w.key("kind");
+  w.number(static_cast<int>(v.kind));
+  w.key("tld");
+  w.string(v.tld);
+  w.key("tld_class");
+  w.number(static_cast<int>(v.tld_class));
+  w.key("root_target");
+  w.number(static_cast<int>(v.root_target));
+  w.key("requester");
+  w.string(v.requester);
+  w.key("affected");
+  w.strings(v.affected);
+  w.key("country");
+  w.string(v.country);
+  w.key("submitted_at");
+  w.number(v.submitted_at.seconds);
+  w.end_object();
+  w.key("state");
+  w.number(static_cast<int>(r.state));
+  const Decision& d = r.decision;
+  w.key("decision");
+  w.begin_object();
+  w.key("outcome");
+  w.number(static_cast<int>(d.outcome));
+  w.key("stage");
+  w.string(d.stage);
+  w.key("rules_applied");
+  w.strings(d.rules_applied);
+  w.key("ballots_counted");
+  w.begin_array();
+  for (const auto& b : d.ballots_counted) write_ballot(w, b);
+  w.end_array();
+  w.key("awaiting");
+  w.strings(d.awaiting);
+  w.key("may_comment");
+  w.strings(d.may_comment);
+  w.key("approvers");
+  w.strings(d.approvers);
+  if (d.deadline) {
+    w.key("deadline");
+    w.number(d.deadline->seconds);
+  }
+  w.key("stages");
+  w.begin_array();
+  for (const auto& st : d.stages) {
+    w.begin_object();
+    w.key("id");
+    w.string(st.id);
+    w.key("name");
+    w.string(st.name);
+    w.key("rule");
+    w.string(st.rule);
+    w.key("advisory");
+    w.boolean(st.advisory);
+    w.key("state");
+    w.string(st.state);
+    w.key("approved");
+    w.strings(st.approved);
+    w.key("rejected");
+    w.strings(st.rejected);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("explanation");
+  w.string(d.explanation);
+  w.end_object();
+  w.key("ballots");
+  w.begin_array();
+  for (const auto& b : r.ballots) write_ballot(w, b);
+  w.end_array();
+  w.key("findings");
+  w.strings(r.findings);
+  w.key("updated_at");
+  w.number(r.updated_at.seconds);
+  if (r.serial) {
+    w.key("serial");
+    w.number(*r.serial);
+  }
+  w.key("zone_digest");
+  w.string(r.zone_digest);
+  w.key("log_indexes");
+  w.begin_array();
+  for (auto i : r.log_indexes) w.number(i);
+  w.end_array();
+  w.end_object();
 }
 
 // Decoding: any missing or mistyped member throws Bad, turned into one check_failed error.
@@ -182,41 +300,126 @@ RequestInfo request_from(const json::value& value) {
 
 }  // namespace
 
-std::string encode_resume_state(const ResumeState& s) {
-  json::object o;
-  o["format"] = ResumeState::kFormat;
-  o["model"] = s.model;
-  o["registry"] = s.registry_fingerprint;
-  o["log_size"] = s.log_size;
-  o["last_entry_hash"] = s.last_entry_hash;
-  o["merkle_root"] = s.merkle_root;
-  o["zone_digest"] = s.zone_digest;
-  o["clock"] = s.clock.seconds;
-  o["sign_epoch"] = s.sign_epoch;
-  json::array requests;
-  requests.reserve(s.requests.size());
-  for (const auto& [id, r] : s.requests) requests.emplace_back(request_to(r));
-  o["requests"] = std::move(requests);
+std::string SegmentRef::file_name() const { return std::to_string(from) + "-" + std::to_string(to) + ".seg"; }
+
+std::string encode_segment(const SegmentRef& range, std::string_view entry_hash,
+                           const std::vector<const RequestInfo*>& requests) {
+  std::string out;
+  out.reserve(64 + requests.size() * 4096);  // ~3 KB each: no regrowth
+  Writer w(out);
+  w.begin_object();
+  w.key("format");
+  w.number(Segment::kFormat);
+  w.key("from");
+  w.number(range.from);
+  w.key("to");
+  w.number(range.to);
+  w.key("entry_hash");
+  w.string(entry_hash);
+  w.key("requests");
+  w.begin_array();
+  for (const RequestInfo* r : requests) write_request(w, *r);
+  w.end_array();
+  w.end_object();
+  return out;
+}
+
+Result<Segment> decode_segment(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return fail(Errc::check_failed, "segment is not valid JSON: " + ec.message());
+  try {
+    const json::object& o = obj(v, "segment");
+    if (u64(o, "format") != Segment::kFormat) throw Bad{"unknown format " + std::to_string(u64(o, "format"))};
+    Segment seg;
+    seg.range = SegmentRef{u64(o, "from"), u64(o, "to")};
+    if (seg.range.from >= seg.range.to) throw Bad{"empty or reversed range"};
+    seg.entry_hash = str(o, "entry_hash");
+    for (const auto& r : arr(o, "requests")) {
+      RequestInfo info = request_from(r);
+      const std::uint64_t last = info.log_indexes.empty() ? 0 : info.log_indexes.back();
+      if (!is_terminal(info.state)) throw Bad{"request '" + info.id + "' is not finished"};
+      if (last < seg.range.from || last >= seg.range.to) throw Bad{"request '" + info.id + "' lies outside the range"};
+      seg.requests.push_back(std::move(info));
+    }
+    return seg;
+  } catch (const Bad& bad) {
+    return fail(Errc::check_failed, "segment: " + bad.what);
+  }
+}
+
+std::string encode_resume_state(const ResumeState& s, const std::vector<const RequestInfo*>& own) {
+  std::string out;
+  out.reserve(1024 + s.zone_text.size() * 11 / 10 + own.size() * 4096);
+  Writer w(out);
+  w.begin_object();
+  w.key("format");
+  w.number(ResumeState::kFormat);
+  w.key("model");
+  w.string(s.model);
+  w.key("registry");
+  w.string(s.registry_fingerprint);
+  w.key("log_size");
+  w.number(s.log_size);
+  w.key("last_entry_hash");
+  w.string(s.last_entry_hash);
+  w.key("merkle_root");
+  w.string(s.merkle_root);
+  w.key("zone_digest");
+  w.string(s.zone_digest);
+  w.key("clock");
+  w.number(s.clock.seconds);
+  w.key("sign_epoch");
+  w.number(s.sign_epoch);
+  w.key("requests");
+  w.begin_array();
+  for (const RequestInfo* r : own) write_request(w, *r);
+  w.end_array();
+  w.key("segments");
+  w.begin_array();
+  for (const auto& seg : s.segments) {
+    w.begin_array();
+    w.number(seg.from);
+    w.number(seg.to);
+    w.end_array();
+  }
+  w.end_array();
   // "last_seq" (the floor, as written before replay windows) and "seq_window" (the accepted
   // seqs above it); a snapshot without "seq_window" resumes with empty windows.
-  json::object floors;
-  json::object windows;
-  for (const auto& [actor, w] : s.seq_windows) {
-    floors[actor] = w.floor;
-    json::array recent;
-    for (std::uint64_t seq : w.recent) recent.emplace_back(seq);
-    windows[actor] = std::move(recent);
+  w.key("last_seq");
+  w.begin_object();
+  for (const auto& [actor, win] : s.seq_windows) {
+    w.key(actor);
+    w.number(win.floor);
   }
-  o["last_seq"] = std::move(floors);
-  o["seq_window"] = std::move(windows);
-  json::object days;
-  for (const auto& [day, n] : s.ids_per_day) days[day] = n;
-  o["ids_per_day"] = std::move(days);
-  json::object manages;
-  for (const auto& [actor, tlds] : s.manages) manages[actor] = strings(tlds);
-  o["manages"] = std::move(manages);
-  o["zone_text"] = s.zone_text;
-  return json::serialize(o);
+  w.end_object();
+  w.key("seq_window");
+  w.begin_object();
+  for (const auto& [actor, win] : s.seq_windows) {
+    w.key(actor);
+    w.begin_array();
+    for (std::uint64_t seq : win.recent) w.number(seq);
+    w.end_array();
+  }
+  w.end_object();
+  w.key("ids_per_day");
+  w.begin_object();
+  for (const auto& [day, n] : s.ids_per_day) {
+    w.key(day);
+    w.number(n);
+  }
+  w.end_object();
+  w.key("manages");
+  w.begin_object();
+  for (const auto& [actor, tlds] : s.manages) {
+    w.key(actor);
+    w.strings(tlds);
+  }
+  w.end_object();
+  w.key("zone_text");
+  w.string(s.zone_text);
+  w.end_object();
+  return out;
 }
 
 Result<ResumeState> decode_resume_state(std::string_view text) {
@@ -225,7 +428,8 @@ Result<ResumeState> decode_resume_state(std::string_view text) {
   if (ec) return fail(Errc::check_failed, "snapshot state is not valid JSON: " + ec.message());
   try {
     const json::object& o = obj(v, "snapshot state");
-    if (u64(o, "format") != ResumeState::kFormat) throw Bad{"unknown format " + std::to_string(u64(o, "format"))};
+    const std::uint64_t format = u64(o, "format");
+    if (format != 1 && format != ResumeState::kFormat) throw Bad{"unknown format " + std::to_string(format)};
     ResumeState s;
     s.model = str(o, "model");
     s.registry_fingerprint = str(o, "registry");
@@ -239,6 +443,17 @@ Result<ResumeState> decode_resume_state(std::string_view text) {
       RequestInfo info = request_from(r);
       RequestId id = info.id;
       if (!s.requests.emplace(std::move(id), std::move(info)).second) throw Bad{"a request appears twice"};
+    }
+    if (format >= 2) {
+      std::uint64_t next = 0;
+      for (const auto& pair : arr(o, "segments")) {
+        if (!pair.is_array() || pair.as_array().size() != 2) throw Bad{"'segments' holds something other than [from, to]"};
+        SegmentRef seg{u64(pair.as_array()[0], "segments"), u64(pair.as_array()[1], "segments")};
+        if (seg.from != next || seg.to <= seg.from) throw Bad{"'segments' are not contiguous from entry 0"};
+        if (seg.to > s.log_size) throw Bad{"a segment ends after the snapshot"};
+        next = seg.to;
+        s.segments.push_back(seg);
+      }
     }
     for (const auto& [actor, seq] : obj(member(o, "last_seq"), "last_seq")) {
       s.seq_windows[actor].floor = u64(seq, "last_seq");

@@ -17,8 +17,28 @@
 
 namespace rootgov::authority::detail {
 
-struct ResumeState {
+/// A file of finished requests under <state>/finished (docs/design/workflow.md "Snapshots"):
+/// every request in a terminal state whose last log entry is in [from, to). Terminal requests
+/// never change, so a segment, once written, serves every later snapshot unchanged.
+struct SegmentRef {
+  std::uint64_t from = 0;
+  std::uint64_t to = 0;
+  bool operator==(const SegmentRef&) const = default;
+  /// "<from>-<to>.seg"
+  std::string file_name() const;
+};
+
+/// What a segment file holds.
+struct Segment {
   static constexpr std::uint64_t kFormat = 1;
+  SegmentRef range;
+  std::string entry_hash;  ///< hex SHA-256 of entry range.to - 1: binds the file to its journal
+  std::vector<RequestInfo> requests;
+};
+
+struct ResumeState {
+  /// 2: finished requests in segments; 1 (still read): every request in the snapshot itself.
+  static constexpr std::uint64_t kFormat = 2;
 
   /// Policy id and registry fingerprint in force at entry log_size - 1: those of the genesis
   /// entry, or of the last "reconfigured" entry it covers (the registry as recorded, without
@@ -32,7 +52,11 @@ struct ResumeState {
   std::string zone_digest;               ///< ZoneDigest hex of that zone
   Timestamp clock;
   std::int64_t sign_epoch = 0;
+  /// Decoded: the requests the snapshot itself holds (those not in a segment). Encoded: see
+  /// encode_resume_state.
   std::map<RequestId, RequestInfo> requests;
+  /// The segments holding the other requests, contiguous from entry 0, oldest first.
+  std::vector<SegmentRef> segments;
   /// Replay windows per actor (ReplayGuard::all()).
   std::map<ActorId, ReplayGuard::Window, std::less<>> seq_windows;
   std::map<std::string, unsigned> ids_per_day;
@@ -40,9 +64,16 @@ struct ResumeState {
   std::map<ActorId, std::vector<std::string>> manages;
 };
 
-/// Compact JSON (not canonical: a snapshot is never signed).
-std::string encode_resume_state(const ResumeState& state);
-/// Errc::check_failed for anything malformed or of another format version.
+/// Compact JSON (not canonical: a snapshot is never signed). Writes `requests` (in order) as
+/// the snapshot's own requests; `state.requests` is not read.
+std::string encode_resume_state(const ResumeState& state, const std::vector<const RequestInfo*>& requests);
+/// Errc::check_failed for anything malformed or of an unknown format version.
 Result<ResumeState> decode_resume_state(std::string_view text);
+
+std::string encode_segment(const SegmentRef& range, std::string_view entry_hash,
+                           const std::vector<const RequestInfo*>& requests);
+/// Errc::check_failed for anything malformed, of an unknown format, or holding a request that
+/// is not terminal or whose last entry lies outside the range.
+Result<Segment> decode_segment(std::string_view text);
 
 }  // namespace rootgov::authority::detail

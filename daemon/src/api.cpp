@@ -53,7 +53,7 @@ ApiResult<RequestJson> UnwiredApi::get_request(std::string_view) { return std::u
 ApiResult<Json> UnwiredApi::list_requests(const RequestFilter&) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::post_ballot(std::string_view, std::string_view) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::withdraw_request(std::string_view, std::string_view) { return std::unexpected(unwired()); }
-ApiResult<RequestJson> UnwiredApi::post_batch_ballot(std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::post_batch_ballot(std::string_view, bool) { return std::unexpected(unwired()); }
 ApiResult<ZoneText> UnwiredApi::zone() { return std::unexpected(unwired()); }
 ApiResult<LogPage> UnwiredApi::log_entries(std::uint64_t, std::uint64_t) { return std::unexpected(unwired()); }
 ApiResult<Json> UnwiredApi::tree_head() { return std::unexpected(unwired()); }
@@ -96,7 +96,8 @@ void register_api_routes(Router& router, Api& api) {
       [&api](const Request& r) { return mutation_reply(api, r, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
       .prepare = prepare;
   router.add(
-      "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, r, api.post_batch_ballot(r.body)); }, A,
+      "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, r, api.post_batch_ballot(r.body, r.prefers("return", "minimal")));
+      }, A,
       BodyKind::json)
       .prepare = prepare;
   router.add(

@@ -165,6 +165,7 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   options.defer_durability = true;
   options.snapshot_every = config.snapshot_every;
   options.fork_snapshots = config.snapshot_fork;
+  options.fork_snapshot_tlds = config.snapshot_fork_tlds;
   options.notice = [](std::string_view text) { spdlog::warn("msg=\"{}\"", text); };
   // A log whose model was replaced by a reconfiguration replays with the models it recorded.
   options.resolve_policy = policies::policy_from_record;
@@ -255,6 +256,7 @@ void AuthorityApi::refresh_gauges() {
   const char* snapshots = "periodic state snapshots, by where they were written";
   m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "forked"}}).raise_to(s.snapshots_forked);
   m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "authority"}}).raise_to(s.snapshots_inline);
+  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "thread"}}).raise_to(s.snapshots_threaded);
   m_metrics.gauge("rootgov_snapshot_fork_seconds", "time the authority thread spent in the last snapshot fork")
       .set(s.snapshot_fork_seconds);
 }
@@ -412,23 +414,29 @@ ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::strin
   return receipt(m_authority->ballot(std::string(id), signed_document), "ballot");
 }
 
-ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document) {
+ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document, bool minimal) {
   auto result = m_authority->ballots(signed_document);
   if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
-  RequestJson body;
-  auto receipt = std::make_shared<auth::BatchReceipt>(std::move(*result));
-  auto render = [receipt](std::string (*one)(const auth::RequestInfo&)) {
+  auto render = [log_index = result->log_index](const auto& requests, std::string (*one)(const auth::RequestInfo&)) {
     std::string text = "{\"requests\":[";
-    for (std::size_t i = 0; i < receipt->requests.size(); ++i) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
       if (i > 0) text += ',';
-      text += one(receipt->requests[i]);
+      text += one(*requests[i]);
     }
-    text += fmt::format("],\"count\":{},\"log_index\":{}}}", receipt->requests.size(), receipt->log_index);
+    text += fmt::format("],\"count\":{},\"log_index\":{}}}", requests.size(), log_index);
     return text;
   };
-  body.render = [render] { return render(&auth::request_info_to_json); };
-  body.render_minimal = [render] { return render(&auth::request_summary_json); };
+  RequestJson body;
+  if (minimal) {
+    // The summaries are small: made here from the authority's state, nothing copied.
+    body.render_minimal = [text = render(result->requests, &auth::request_summary_json)] { return text; };
+    return body;
+  }
+  // The full form is rendered later, off the authority executor, from copies.
+  auto copies = std::make_shared<std::vector<std::unique_ptr<const auth::RequestInfo>>>();
+  for (const auth::RequestInfo* r : result->requests) copies->push_back(std::make_unique<const auth::RequestInfo>(*r));
+  body.render = [render, copies] { return render(*copies, &auth::request_info_to_json); };
   return body;
 }
 

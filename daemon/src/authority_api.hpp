@@ -70,7 +70,7 @@ class AuthorityApi final : public Api {
   ApiResult<RequestJson> get_request(std::string_view id) override;
   ApiResult<Json> list_requests(const RequestFilter& filter) override;
   ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) override;
-  ApiResult<RequestJson> post_batch_ballot(std::string_view signed_document) override;
+  ApiResult<RequestJson> post_batch_ballot(std::string_view signed_document, bool minimal) override;
   ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) override;
   ApiResult<ZoneText> zone() override;
   ApiResult<LogPage> log_entries(std::uint64_t from, std::uint64_t max) override;

@@ -204,8 +204,11 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
         } else if (k == "fork") {
           if (!sv.is_boolean()) return fail(Errc::invalid_input, where(source, "snapshots.fork") + " must be true or false");
           c.snapshot_fork = sv.as_boolean();
+        } else if (k == "fork_tlds") {
+          ROOTGOV_TRY(i, get_int(sv, source, "snapshots.fork_tlds", 0, std::int64_t{1} << 40));
+          c.snapshot_fork_tlds = static_cast<std::size_t>(*i);
         } else {
-          return unknown(source, "snapshots." + k, "every, fork");
+          return unknown(source, "snapshots." + k, "every, fork, fork_tlds");
         }
       }
     } else if (key == "events") {
@@ -270,13 +273,14 @@ std::string example_config() {
       "[dnssec]\n# the zone keys' algorithm for a new state: rsasha256, ecdsap256sha256 or ed25519\n"
       "algorithm = \"rsasha256\"\n\n"
       "[publish]\n# from this many TLDs on, a forked child renders the zone file (0: always)\nfork_tlds = {}\n\n"
-      "[snapshots]\n# log entries between state snapshots (0: only at shutdown); fork: a forked child writes them\n"
-      "every = {}\nfork = {}\n\n"
+      "[snapshots]\n# log entries between state snapshots (0: only at shutdown); fork: written off the authority\n"
+      "# thread (by a forked child from fork_tlds TLDs on, else by a thread)\n"
+      "every = {}\nfork = {}\nfork_tlds = {}\n\n"
       "[events]\nhistory = {}\nqueue_limit = {}\n",
       d.state_dir.string(), d.model, d.clock, d.http.to_string(), d.limits.body_limit, d.limits.header_limit,
       d.limits.max_connections, d.limits.idle_timeout.count(), d.limits.write_timeout.count(),
       d.limits.drain_timeout.count(), d.limits.sse_keepalive.count(), d.dns.to_string(), d.log_level, d.io_threads,
-      d.cpu_threads, d.publish_fork_tlds, d.snapshot_every, d.snapshot_fork, d.event_history, d.event_queue_limit);
+      d.cpu_threads, d.publish_fork_tlds, d.snapshot_every, d.snapshot_fork, d.snapshot_fork_tlds, d.event_history, d.event_queue_limit);
 }
 
 }  // namespace rootgov::daemon

@@ -44,9 +44,13 @@ struct DaemonConfig {
   std::size_t publish_fork_tlds = 20000;
   /// [snapshots] every: audit-log entries between periodic state snapshots (0: only at shutdown).
   std::uint64_t snapshot_every = 10000;
-  /// [snapshots] fork: periodic snapshots are encoded and written by a forked child from a
-  /// copy-on-write image, so the authority thread pays only the fork.
+  /// [snapshots] fork: periodic snapshots are written off the authority thread: by a forked
+  /// child from a copy-on-write image for a zone of fork_tlds TLDs or more, otherwise encoded on
+  /// the authority thread (only what changed since the last one, and the zone) and written by a
+  /// thread. false: written on the authority thread.
   bool snapshot_fork = true;
+  /// [snapshots] fork_tlds: see snapshot_fork (0: always fork).
+  std::size_t snapshot_fork_tlds = 20000;
   std::size_t event_history = 1024;
   std::size_t event_queue_limit = 256;
   std::filesystem::path http_port_file;  ///< when set, the bound HTTP port is written there

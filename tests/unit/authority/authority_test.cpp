@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -645,7 +646,7 @@ TEST_F(LogVerifyTest, ABatchBallotDecidesEveryRequestItNamesAndReplaysExactly) {
     EXPECT_EQ(batch_index, size);
     ASSERT_EQ(batch->requests.size(), 3u);
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      const RequestInfo& r = batch->requests[i];
+      const RequestInfo& r = *batch->requests[i];
       EXPECT_EQ(r.id, ids[i]) << "the receipt keeps the document's order";
       EXPECT_EQ(r.state, RequestState::published);
       ASSERT_FALSE(r.ballots.empty());
@@ -726,8 +727,8 @@ TEST_F(AuthorityTest, ABatchBallotIsAllOrNothing) {
   ASSERT_TRUE(a->ballot(early.request.id, ballot_doc("manager.com", early.request.id, "approve")));
   auto ok = a->ballots(pair);
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_EQ(ok->requests.at(0).state, RequestState::published);
-  EXPECT_EQ(ok->requests.at(1).state, RequestState::published);
+  EXPECT_EQ(ok->requests.at(0)->state, RequestState::published);
+  EXPECT_EQ(ok->requests.at(1)->state, RequestState::published);
   auto again = a->ballots(pair);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, Errc::unauthorized) << "a replayed batch is refused like any replayed document";
@@ -1090,6 +1091,25 @@ void copy_dir(const fs::path& from, const fs::path& to) {
   fs::copy(from, to, fs::copy_options::recursive);
 }
 
+// A random history of `steps` in a new state, ended by a clean shutdown (which writes a
+// snapshot); returns the state as it stood.
+Observed history_then_shutdown(AuthorityTest& t, unsigned seed, int steps) {
+  std::mt19937 rng(seed);
+  auto a = Authority::open(t.options()).value();
+  std::vector<std::string> open;
+  random_history(t, *a, rng, steps, open);
+  return observe(*a);
+}
+
+// Opens `o` and expects it to start from the snapshot alone, in the state `live`.
+void expect_resumed_without_replay(const AuthorityOptions& o, const Observed& live) {
+  auto a = Authority::open(o);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
+  EXPECT_EQ((*a)->startup().replayed_entries, 0U);
+  EXPECT_EQ(observe(**a), live);
+}
+
 TEST_F(AuthorityTest, SnapshotStartEqualsFullReplay) {
   unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -1150,26 +1170,30 @@ TEST_F(AuthorityTest, SnapshotStartEqualsFullReplay) {
   fs::remove_all(full);
 }
 
-// Periodic snapshots written by a forked child (rootgovd's setting): the owner thread only
-// forks; the file the child leaves resumes to the state a full replay rebuilds, and no
-// temporary file or child is left behind.
-TEST_F(AuthorityTest, ForkedSnapshotResumesLikeAFullReplay) {
+// Periodic snapshots written off the owner thread (rootgovd's setting): by a forked child (the
+// owner thread only forks) or, for a zone under fork_snapshot_tlds TLDs, encoded by the owner
+// and written by a thread. The files left resume to the state a full replay rebuilds, and no
+// temporary file, child or thread is left behind.
+void check_background_snapshots(AuthorityTest& t, bool fork) {
   unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  auto o = options();
+  auto o = t.options();
   o.snapshot_every = 7;
   o.fork_snapshots = true;
+  o.fork_snapshot_tlds = fork ? 0 : 1000000;
+  const fs::path dir = o.state_dir;
   const fs::path mid = dir.string() + "-fork-mid";
   const fs::path full = dir.string() + "-fork-full";
   Observed live;
   {
     auto a = Authority::open(o).value();
     std::vector<std::string> open;
-    random_history(*this, *a, rng, 60, open);
+    random_history(t, *a, rng, 60, open);
     a->wait_snapshot_writer();
     const auto summary = a->summary();
-    EXPECT_GT(summary.snapshots_forked, 0U);
+    EXPECT_GT(fork ? summary.snapshots_forked : summary.snapshots_threaded, 0U);
+    EXPECT_EQ(fork ? summary.snapshots_threaded : summary.snapshots_forked, 0U);
     EXPECT_EQ(summary.snapshots_inline, 0U) << "periodic snapshots must not be written on the owner thread";
     EXPECT_FALSE(a->wait_snapshot_writer()) << "the writer was collected";
     for (const auto& e : fs::directory_iterator(dir)) {
@@ -1205,30 +1229,17 @@ TEST_F(AuthorityTest, ForkedSnapshotResumesLikeAFullReplay) {
   fs::remove_all(full);
 }
 
+TEST_F(AuthorityTest, ForkedSnapshotResumesLikeAFullReplay) { check_background_snapshots(*this, /*fork=*/true); }
+
+TEST_F(AuthorityTest, ThreadWrittenSnapshotResumesLikeAFullReplay) { check_background_snapshots(*this, /*fork=*/false); }
+
 TEST_F(AuthorityTest, CleanShutdownSnapshotResumesWithoutReplay) {
-  std::mt19937 rng(7);
-  Observed live;
-  {
-    auto a = Authority::open(options()).value();
-    std::vector<std::string> open;
-    random_history(*this, *a, rng, 30, open);
-    live = observe(*a);
-  }
-  auto a = Authority::open(options()).value();
-  EXPECT_TRUE(a->startup().from_snapshot) << a->startup().note;
-  EXPECT_EQ(a->startup().replayed_entries, 0U);
-  EXPECT_EQ(observe(*a), live);
+  const Observed live = history_then_shutdown(*this, 7, 30);
+  expect_resumed_without_replay(options(), live);
 }
 
 TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
-  std::mt19937 rng(11);
-  Observed live;
-  {
-    auto a = Authority::open(options()).value();
-    std::vector<std::string> open;
-    random_history(*this, *a, rng, 30, open);
-    live = observe(*a);
-  }
+  const Observed live = history_then_shutdown(*this, 11, 30);
   const fs::path snapshot = dir / "snapshot";
   ASSERT_TRUE(fs::exists(snapshot));
   const fs::path good = dir.string() + "-good.snapshot";
@@ -1274,6 +1285,160 @@ TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
   EXPECT_EQ(observe(**a), live);
+}
+
+// ---- incremental snapshots: finished requests in segments ----
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The snapshot on disk and the segments it names, as JSON objects.
+struct SnapshotOnDisk {
+  boost::json::object state;
+  std::vector<std::pair<std::string, boost::json::object>> segments;  // file name, contents
+};
+
+SnapshotOnDisk read_snapshot_on_disk(const fs::path& dir) {
+  SnapshotOnDisk out;
+  auto snap = read_snapshot(dir / "snapshot");
+  EXPECT_TRUE(snap) << snap.error().message;
+  if (!snap) return out;
+  out.state = boost::json::parse(snap->state).as_object();
+  for (const auto& pair : out.state.at("segments").as_array()) {
+    const std::string name = std::to_string(pair.as_array()[0].to_number<std::uint64_t>()) + "-" +
+                             std::to_string(pair.as_array()[1].to_number<std::uint64_t>()) + ".seg";
+    auto seg = read_snapshot(dir / "finished" / name);
+    EXPECT_TRUE(seg) << name << ": " << seg.error().message;
+    if (seg) out.segments.emplace_back(name, boost::json::parse(seg->state).as_object());
+  }
+  return out;
+}
+
+// A finished request is written once, into the segment of the first snapshot after it
+// finished, and that file is never rewritten; the snapshot itself holds only the open requests;
+// past 16 segments one segment of every finished request replaces them, and the files no
+// snapshot names any more are removed.
+TEST_F(AuthorityTest, SnapshotsWriteEachFinishedRequestOnceIntoASegment) {
+  std::mt19937 rng(5);
+  auto o = options();
+  o.snapshot_every = 0;  // only the explicit snapshots below
+  auto a = Authority::open(o).value();
+  std::vector<std::string> open;
+  std::map<std::string, std::string> first_seen;  // segment file -> its bytes when first seen
+  std::size_t most = 0;
+  bool compacted = false;
+  for (int round = 0; round < 40; ++round) {
+    random_history(*this, *a, rng, 6, open);
+    ASSERT_TRUE(a->snapshot());
+    std::size_t files = 0;
+    for (const auto& e : fs::directory_iterator(dir / "finished")) {
+      const std::string name = e.path().filename().string();
+      EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
+      ++files;
+      auto [it, inserted] = first_seen.emplace(name, slurp(e.path()));
+      if (!inserted) {
+        EXPECT_EQ(it->second, slurp(e.path())) << name << " was rewritten";
+      }
+    }
+    const SnapshotOnDisk disk = read_snapshot_on_disk(dir);
+    EXPECT_EQ(files, disk.segments.size()) << "a segment file no snapshot names was left";
+    EXPECT_LE(files, 16U);
+    if (files < most) compacted = true;
+    most = std::max(most, files);
+
+    // Every request exactly once: the open ones in the snapshot, the finished ones in segments.
+    std::map<std::string, int> seen;
+    for (const auto& r : disk.state.at("requests").as_array()) {
+      const std::string id(r.at("id").as_string());
+      ++seen[id];
+      EXPECT_FALSE(is_terminal(a->find(id)->state)) << id << " is finished but was written into the snapshot";
+    }
+    for (const auto& [name, seg] : disk.segments) {
+      for (const auto& r : seg.at("requests").as_array()) {
+        const std::string id(r.at("id").as_string());
+        ++seen[id];
+        EXPECT_TRUE(is_terminal(a->find(id)->state)) << id << " is open but was written into " << name;
+      }
+    }
+    const auto all = a->list();
+    ASSERT_EQ(seen.size(), all.size());
+    for (const RequestInfo* r : all) EXPECT_EQ(seen[r->id], 1) << r->id;
+  }
+  EXPECT_TRUE(compacted) << "40 snapshots never compacted the segments";
+  EXPECT_GT(first_seen.size(), 16U);
+
+  // Text that JSON must escape survives the round trip (segments and snapshot are written by
+  // hand, read by Boost.JSON): a rejection whose comment has quotes, backslashes, control
+  // characters and UTF-8, and an open request commented on the same way.
+  const std::string awkward = "a \"quoted\" \\ back\\slash,\nnew line\ttab \x01\x1f and \xc3\xa9t\xc3\xa9";
+  for (bool finish : {true, false}) {
+    auto sub = a->submit(submit_doc("manager.br", kBrNs));
+    ASSERT_TRUE(sub) << sub.error().message;
+    const std::string id = sub->request.id;
+    const std::string who = sub->request.decision.awaiting.front();
+    auto b = a->ballot(id, ballot_doc(who, id, finish ? "reject" : "comment", awkward));
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(is_terminal(a->find(id)->state), finish);
+  }
+  ASSERT_TRUE(a->snapshot());
+
+  // The last of them resumes to the state it was taken from.
+  const Observed live = observe(*a);
+  a.reset();
+  expect_resumed_without_replay(o, live);
+}
+
+// A segment that is damaged, missing, rewritten with an open request, or taken from another
+// journal makes the snapshot useless: the open says why and replays the whole log instead.
+TEST_F(AuthorityTest, ABadSegmentIgnoresTheSnapshotWithANote) {
+  const Observed live = history_then_shutdown(*this, 23, 40);  // a snapshot and its segment
+  const SnapshotOnDisk disk = read_snapshot_on_disk(dir);
+  ASSERT_FALSE(disk.segments.empty());
+  ASSERT_FALSE(disk.segments.back().second.at("requests").as_array().empty());
+  const fs::path seg = dir / "finished" / disk.segments.back().first;
+  const std::string good = slurp(seg);
+  const fs::path pristine = dir.string() + "-pristine";
+  copy_dir(dir, pristine);
+
+  // Each case starts from the state the shutdown left (an open that replays writes a new
+  // snapshot of its own) and changes only the segment.
+  auto reopen_expecting = [&](const std::string& why, const std::function<void()>& spoil) {
+    copy_dir(pristine, dir);
+    spoil();
+    std::vector<std::string> notes;
+    auto o = options();
+    o.notice = [&](std::string_view n) { notes.emplace_back(n); };
+    auto a = Authority::open(o);
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_FALSE((*a)->startup().from_snapshot);
+    EXPECT_NE((*a)->startup().note.find(why), std::string::npos) << (*a)->startup().note;
+    EXPECT_EQ(notes.size(), 1U);
+    EXPECT_EQ(observe(**a), live);
+  };
+  reopen_expecting("damaged", [&] {
+    std::string bad = good;
+    bad[bad.size() / 2] ^= 0x20;
+    std::ofstream(seg, std::ios::binary | std::ios::trunc) << bad;
+  });
+  reopen_expecting("finished requests", [&] { fs::remove(seg); });
+  // Well-formed files (valid checksum) with wrong contents.
+  reopen_expecting("not finished", [&] {
+    auto contents = disk.segments.back().second;
+    contents["requests"].as_array()[0].as_object()["state"] = static_cast<int>(RequestState::awaiting);
+    ASSERT_TRUE(write_snapshot(seg, Snapshot{0, boost::json::serialize(contents)}));
+  });
+  reopen_expecting("another journal", [&] {
+    auto contents = disk.segments.back().second;
+    contents["entry_hash"] = std::string(64, '0');
+    ASSERT_TRUE(write_snapshot(seg, Snapshot{0, boost::json::serialize(contents)}));
+  });
+
+  // The intact files are used again.
+  copy_dir(pristine, dir);
+  fs::remove_all(pristine);
+  expect_resumed_without_replay(options(), live);
 }
 
 // ---- reconfiguration (SIGHUP: a new registry or model adopted into a running log) ----

@@ -126,10 +126,12 @@ TEST(Config, SnapshotSettingsAreRead) {
   DaemonConfig c;
   EXPECT_EQ(c.snapshot_every, 10000u);
   EXPECT_TRUE(c.snapshot_fork);
-  auto ok = apply_config_toml("[snapshots]\nevery = 50\nfork = false\n", "t", c);
+  EXPECT_EQ(c.snapshot_fork_tlds, 20000u);
+  auto ok = apply_config_toml("[snapshots]\nevery = 50\nfork = false\nfork_tlds = 7\n", "t", c);
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(c.snapshot_every, 50u);
   EXPECT_FALSE(c.snapshot_fork);
+  EXPECT_EQ(c.snapshot_fork_tlds, 7u);
   auto bad = apply_config_toml("[snapshots]\nfork = \"yes\"\n", "t", c);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("snapshots.fork"), std::string::npos) << bad.error().message;

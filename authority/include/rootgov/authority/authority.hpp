@@ -40,10 +40,14 @@ struct AuthorityOptions {
   std::string dnssec_algorithm = "rsasha256";  ///< zone keys made for a new state
   unsigned sign_threads = 0;           ///< 0: one per core
   std::uint64_t snapshot_every = 10000;  ///< log entries between snapshots (0: only snapshot())
-  /// true: the periodic snapshots are encoded and written by a forked child from a
-  /// copy-on-write image of the state, so the owner thread pays only the fork (rootgovd sets
-  /// it). Shutdown and snapshot() still write on the owner thread.
+  /// true: periodic snapshots are written off the owner thread (rootgovd sets it). From
+  /// fork_snapshot_tlds TLDs on, a forked child encodes and writes them from a copy-on-write
+  /// image of the state (the owner thread pays only the fork: the zone text dominates); below
+  /// that the owner thread encodes them (the open requests, the requests finished since the last
+  /// snapshot, the zone) and a thread writes and syncs the files. Shutdown and snapshot() write
+  /// on the owner thread.
   bool fork_snapshots = false;
+  std::size_t fork_snapshot_tlds = 20000;
   /// false: a mutation returns after its journal record is on disk. true: it returns once the
   /// record is queued; Receipt::durable_ticket / last_ticket() name it for wait_durable().
   bool defer_durability = false;
@@ -66,9 +70,10 @@ struct Receipt {
 };
 
 /// What Authority::ballots reports: every request the batch named, in the document's order, as
-/// it stands after the batch.
+/// it stands after the batch. The pointers are into the authority's state: valid, and showing
+/// the batch's outcome, until the next mutation (owner thread; copy what must outlive it).
 struct BatchReceipt {
-  std::vector<RequestInfo> requests;
+  std::vector<const RequestInfo*> requests;
   std::uint64_t log_index = 0;         ///< the one "ballots" entry that recorded the document
   std::uint64_t durable_ticket = 0;    ///< as Receipt::durable_ticket
 };
@@ -117,6 +122,7 @@ struct Summary {
   /// thread (fork_snapshots off, or the fork failed); the last fork's cost to the owner thread.
   std::uint64_t snapshots_forked = 0;
   std::uint64_t snapshots_inline = 0;
+  std::uint64_t snapshots_threaded = 0;   ///< encoded on the owner thread, written by a thread
   double snapshot_fork_seconds = 0;
 };
 

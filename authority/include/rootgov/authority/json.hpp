@@ -22,6 +22,10 @@
 
 namespace rootgov::authority {
 
+namespace detail {
+struct CanonicalWriter;
+}
+
 class Json {
  public:
   using Array = std::vector<Json>;
@@ -86,6 +90,7 @@ class Json {
   friend bool operator==(const Json&, const Json&) = default;
 
  private:
+  friend struct detail::CanonicalWriter;  // writes nested values into one string
   void set_unsigned(std::uint64_t u);
 
   // INVARIANT: a non-negative integer that fits in int64 is stored as int64, so equal numbers
