@@ -22,6 +22,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "audit_log.hpp"
@@ -229,17 +230,25 @@ using detail::RegistryDiff;
 struct Authority::Impl {
   AuthorityOptions opts;
 
-  // Documents whose signatures Authority::preverify checked (canonical bytes + signature),
-  // oldest first; any thread adds, the owner takes.
+  // Documents whose signatures Authority::preverify checked, parsed, by their wire bytes (the
+  // same bytes parse to the same document), oldest first; any thread adds, the owner takes, so
+  // the owner neither parses nor verifies them again.
+  struct WireHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::mutex preverified_mutex;
-  mutable std::unordered_set<std::string> preverified;
+  mutable std::unordered_map<std::string, SignedDocument, WireHash, std::equal_to<>> preverified;
   mutable std::deque<std::string> preverified_order;
-  static std::string preverified_key(const SignedDocument& doc) { return doc.signature() + '\n' + doc.canonical(); }
   std::uint64_t signatures_preverified = 0;
   std::uint64_t signatures_verified_inline = 0;
-  bool take_preverified(const SignedDocument& doc) const {
+  std::optional<SignedDocument> take_preverified(std::string_view wire) const {
     std::lock_guard lock(preverified_mutex);
-    return preverified.erase(preverified_key(doc)) == 1;  // its preverified_order entry ages out
+    auto it = preverified.find(wire);
+    if (it == preverified.end()) return std::nullopt;
+    std::optional<SignedDocument> doc(std::move(it->second));
+    preverified.erase(it);  // its preverified_order entry ages out
+    return doc;
   }
   // The keys preverify() checks against (under preverified_mutex): replaced, with every document
   // checked so far forgotten, when a reconfiguration adopts another registry. `keys_generation`
@@ -1383,11 +1392,13 @@ struct Authority::Impl {
   auto mutate(F&& handler, std::string_view wire, std::string_view type) -> decltype(handler(std::declval<const SignedDocument&>())) {
     if (!failed && !log.journal_failure().empty()) failed = true;
     if (failed) return fail(Errc::io, "the authority stopped after a journal failure; restart rootgovd");
-    auto doc = SignedDocument::parse(wire);
-    if (!doc) return std::unexpected(doc.error());
-    if (take_preverified(*doc)) {
+    std::optional<SignedDocument> doc = take_preverified(wire);
+    if (doc) {
       ++signatures_preverified;
     } else {
+      auto parsed = SignedDocument::parse(wire);
+      if (!parsed) return std::unexpected(parsed.error());
+      doc = std::move(*parsed);
       ++signatures_verified_inline;
       if (auto v = doc->verify(registry); !v) return std::unexpected(v.error());
     }
@@ -1758,10 +1769,10 @@ void Authority::preverify(std::string_view signed_document) const {
     generation = m.keys_generation;
   }
   if (!keys || !doc->verify(*keys)) return;
-  std::string key = Impl::preverified_key(*doc);
+  std::string key(signed_document);
   std::lock_guard lock(m.preverified_mutex);
   if (generation != m.keys_generation) return;  // checked against keys replaced meanwhile
-  if (!m.preverified.insert(key).second) return;
+  if (!m.preverified.try_emplace(key, std::move(*doc)).second) return;
   m.preverified_order.push_back(std::move(key));
   while (m.preverified_order.size() > kPreverified) {
     m.preverified.erase(m.preverified_order.front());

@@ -118,7 +118,21 @@ std::string format_time(Timestamp t) {
     --days;
   }
   year_month_day ymd{sys_days{std::chrono::days{days}}};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 0 && year <= 9999) {  // the usual case, written by hand: every log entry has one
+    char buf[] = "0000-00-00T00:00:00Z";
+    auto put = [&buf](std::size_t at, unsigned value, std::size_t width) {
+      for (std::size_t i = width; i-- > 0; value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(year), 4);
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    put(11, static_cast<unsigned>(rem / 3600), 2);
+    put(14, static_cast<unsigned>((rem / 60) % 60), 2);
+    put(17, static_cast<unsigned>(rem % 60), 2);
+    return std::string(buf, sizeof buf - 1);
+  }
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year,
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), rem / 3600,
                      (rem / 60) % 60, rem % 60);
 }

@@ -627,7 +627,7 @@ Decision Evaluator::decision() const {
     authority::StageReport rep;
     rep.id = r.spec->id;
     rep.name = r.spec->name;
-    rep.rule = rule_words(r);
+    rep.rule = rule_words(r);  // made once: the rules applied below say it again
     rep.advisory = r.spec->advisory;
     State shown = r.state;
     if (r.background() && r.state == State::open && m_outcome != Outcome::pending) shown = State::passed;
@@ -642,10 +642,10 @@ Decision Evaluator::decision() const {
     }
     if (!r.spec->advisory && r.state != State::waiting && r.state != State::skipped) {
       d.rules_applied.push_back(
-          fmt::format("'{}': {}: {}{}", r.spec->name, rule_words(r), state_name(r.state),
+          fmt::format("'{}': {}: {}{}", r.spec->name, rep.rule, state_name(r.state),
                       r.note.empty() ? std::string() : fmt::format(" ({})", r.note)));
     } else if (r.spec->advisory && r.state != State::waiting && r.state != State::skipped) {
-      d.rules_applied.push_back(fmt::format("'{}': {}", r.spec->name, rule_words(r)));
+      d.rules_applied.push_back(fmt::format("'{}': {}", r.spec->name, rep.rule));
     }
     d.stages.push_back(std::move(rep));
   }
