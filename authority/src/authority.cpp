@@ -576,9 +576,7 @@ struct Authority::Impl {
 
   // The other parts of a snapshot that grow with the state.
   void fill_snapshot_state(detail::ResumeState& s) const {
-    zone::Zone unsigned_zone = zone->zone();
-    unsigned_zone.strip_dnssec(/*keep_dnskey=*/true);
-    s.zone_text = zone::to_text(unsigned_zone);
+    s.zone_text = zone::to_text_unsigned(zone->zone());
     s.seq_windows = seqs.all();
     s.ids_per_day = ids_per_day;
     for (const auto& [id, actor] : registry.all()) {

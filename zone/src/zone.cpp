@@ -884,7 +884,7 @@ void append_record(std::string& out, std::string_view owner, std::uint32_t ttl, 
 
 namespace detail {
 
-void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end) {
+void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end, bool unsigned_only) {
   struct Sig {
     const Rdata* rdata;
     std::uint32_t ttl;
@@ -895,6 +895,13 @@ void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end) {
     const Node& node = it->second;
     owner = it->first.to_string();
     sigs.clear();
+    if (unsigned_only) {
+      for (const auto& set : node.rrsets) {
+        if (is_dnssec_type(set.type, /*keep_dnskey=*/true)) continue;
+        for (const auto& rd : set.rdatas) append_record(out, owner, set.ttl, set.type, rd);
+      }
+      continue;
+    }
     for (const auto& set : node.rrsets) {
       for (const auto& s : set.rrsigs) sigs.push_back({&s, set.ttl});
     }
@@ -919,6 +926,13 @@ std::string to_text(const Zone& zone) {
   std::string out;
   out.reserve(zone.record_count() * 96);
   detail::append_nodes_text(out, zone.nodes().begin(), zone.nodes().end());
+  return out;
+}
+
+std::string to_text_unsigned(const Zone& zone) {
+  std::string out;
+  out.reserve(zone.record_count() * 64);
+  detail::append_nodes_text(out, zone.nodes().begin(), zone.nodes().end(), /*unsigned_only=*/true);
   return out;
 }
 

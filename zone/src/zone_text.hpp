@@ -10,7 +10,8 @@
 namespace rootgov::zone::detail {
 
 using NodeIterator = std::map<Name, Node>::const_iterator;
-/// Appends the to_text lines of the nodes in [begin, end).
-void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end);
+/// Appends the to_text lines of the nodes in [begin, end); `unsigned_only`: as if
+/// strip_dnssec(/*keep_dnskey=*/true) had been applied (no RRSIG, NSEC, NSEC3...; DNSKEY kept).
+void append_nodes_text(std::string& out, NodeIterator begin, NodeIterator end, bool unsigned_only = false);
 
 }  // namespace rootgov::zone::detail

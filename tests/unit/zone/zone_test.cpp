@@ -135,5 +135,19 @@ TEST(ZoneTest, StripDnssecRemovesSignaturesAndChain) {
   }
 }
 
+// The snapshot's zone text: what stripping a copy and printing it gives, without the copy.
+TEST(ZoneTest, UnsignedTextEqualsTheTextOfAStrippedCopy) {
+  const auto zone = Zone::from_file(kRootZone).value();
+  Zone stripped = zone;
+  stripped.strip_dnssec(/*keep_dnskey=*/true);
+  const std::string text = to_text_unsigned(zone);
+  EXPECT_EQ(text, to_text(stripped));
+  EXPECT_EQ(text.find("\tRRSIG\t"), std::string::npos);
+  EXPECT_EQ(text.find("\tNSEC\t"), std::string::npos);
+  EXPECT_NE(text.find("\tDNSKEY\t"), std::string::npos);
+  EXPECT_NE(text.find("\tDS\t"), std::string::npos);
+  EXPECT_LT(text.size(), to_text(zone).size() / 2);
+}
+
 }  // namespace
 }  // namespace rootgov::zone

@@ -87,6 +87,9 @@ class Zone {
 /// names absolute, nodes in canonical order, types ascending with each RRset's RRSIGs in the
 /// RRSIG (46) slot of their owner, RDATA in canonical order. Round-trip stable.
 std::string to_text(const Zone& zone);
+/// to_text of the zone as strip_dnssec(/*keep_dnskey=*/true) would leave it, without copying
+/// it (RRSIG, NSEC, NSEC3, NSEC3PARAM and ZONEMD left out, DNSKEY kept).
+std::string to_text_unsigned(const Zone& zone);
 /// Writes to_text atomically (temporary file, fsync, rename, directory fsync).
 Result<void> write_file(const Zone& zone, const std::filesystem::path& path);
 
