@@ -329,11 +329,12 @@ struct Authority::Impl {
   std::future<Result<void>> snapshot_task;
   std::chrono::steady_clock::duration snapshot_encode_cost{};
   // Finished-request segments (docs/design/workflow.md "Snapshots"): those the snapshot on disk
-  // refers to, and those the forked writer's snapshot will refer to once it has succeeded.
+  // refers to, and those the running writer's snapshot (child or thread) will refer to once it
+  // has succeeded.
   // Past kMaxSegments the next snapshot writes one segment of every finished request instead.
   static constexpr std::size_t kMaxSegments = 16;
   std::vector<detail::SegmentRef> segments;
-  std::vector<detail::SegmentRef> child_segments;
+  std::vector<detail::SegmentRef> pending_segments;
   StartupReport startup;
 
   void notice(const std::string& message) const {
@@ -382,7 +383,7 @@ struct Authority::Impl {
       for (const auto& e : *appended) listener(e);
     }
     since_snapshot += appended->size();
-    if (writer_running()) reap_snapshot_child(/*block=*/false);
+    if (writer_running()) reap_snapshot_writer(/*block=*/false);
     if (!replaying && log.persistent() && opts.snapshot_every > 0 && since_snapshot >= opts.snapshot_every &&
         !writer_running() && std::chrono::steady_clock::now() >= snapshot_end + kSnapshotShare * snapshot_cost) {
       if (auto written = write_snapshot(/*periodic=*/opts.fork_snapshots); !written) {
@@ -397,7 +398,7 @@ struct Authority::Impl {
   // Collects the snapshot writer (forked child or thread) once it has ended (block: wait for
   // it). A failed writer only costs the snapshot: the journal is the record, and the next one is
   // tried as usual.
-  void reap_snapshot_child(bool block) {
+  void reap_snapshot_writer(bool block) {
     if (snapshot_task.valid()) {
       if (!block && snapshot_task.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
       Result<void> written = snapshot_task.get();
@@ -405,11 +406,11 @@ struct Authority::Impl {
       snapshot_end = std::chrono::steady_clock::now();
       snapshot_cost = snapshot_encode_cost;
       if (written) {
-        adopt_segments(std::move(child_segments));
+        adopt_segments(std::move(pending_segments));
       } else {
         notice("snapshot not written: " + written.error().message);
       }
-      child_segments.clear();
+      pending_segments.clear();
       return;
     }
     if (snapshot_child < 0) return;
@@ -429,9 +430,9 @@ struct Authority::Impl {
              (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                 : "signal " + std::to_string(WTERMSIG(status))));
     } else {
-      adopt_segments(std::move(child_segments));
+      adopt_segments(std::move(pending_segments));
     }
-    child_segments.clear();
+    pending_segments.clear();
   }
 
   // The snapshot on disk now refers to `next`: segment files it does not name (replaced by a
@@ -457,7 +458,7 @@ struct Authority::Impl {
   // below that encoded here and written by a thread. Otherwise, or when the fork fails, here.
   Result<void> write_snapshot(bool periodic = false) {
     if (!log.persistent() || failed || log.size() == 0) return {};
-    reap_snapshot_child(/*block=*/true);  // one writer at a time
+    reap_snapshot_writer(/*block=*/true);  // one writer at a time
     const auto started = std::chrono::steady_clock::now();
     if (auto flushed = log.flush(); !flushed) {
       failed = true;
@@ -521,7 +522,7 @@ struct Authority::Impl {
       }
       if (pid > 0) {
         snapshot_child = pid;
-        child_segments = std::move(next);
+        pending_segments = std::move(next);
         snapshot_forked_at = started;
         snapshot_fork_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         ++snapshots_forked;
@@ -546,7 +547,7 @@ struct Authority::Impl {
     if (periodic) {
       // A periodic snapshot of a small zone: the files are written (and synced) by a thread.
       snapshot_task = std::async(std::launch::async, std::move(write_both));
-      child_segments = std::move(next);
+      pending_segments = std::move(next);
       snapshot_encode_cost = std::chrono::steady_clock::now() - started;
       ++snapshots_threaded;
       since_snapshot = 0;
@@ -1656,7 +1657,7 @@ namespace rootgov::authority {
 Authority::Authority(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 Authority::~Authority() {
-  if (m_impl) m_impl->reap_snapshot_child(/*block=*/true);  // never leave a writer behind
+  if (m_impl) m_impl->reap_snapshot_writer(/*block=*/true);  // never leave a writer behind
   if (!m_impl || m_impl->failed || !m_impl->log.persistent()) return;
   // Clean shutdown: everything enqueued reaches the disk, then the tree head and a snapshot.
   if (auto flushed = m_impl->log.flush(); !flushed) {
@@ -1944,7 +1945,7 @@ Result<void> Authority::snapshot() {
 
 bool Authority::wait_snapshot_writer() {
   const bool running = m_impl->writer_running();
-  m_impl->reap_snapshot_child(/*block=*/true);
+  m_impl->reap_snapshot_writer(/*block=*/true);
   return running;
 }
 

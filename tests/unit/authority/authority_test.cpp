@@ -1101,6 +1101,20 @@ Observed history_then_shutdown(AuthorityTest& t, unsigned seed, int steps) {
   return observe(*a);
 }
 
+// Opens the fixture's state and expects it to ignore the snapshot, say why once (the note
+// holds `why`), and replay to the state `live`.
+void expect_replayed_with_note(AuthorityTest& t, std::string_view why, const Observed& live) {
+  std::vector<std::string> notes;
+  auto o = t.options();
+  o.notice = [&](std::string_view n) { notes.emplace_back(n); };
+  auto a = Authority::open(o);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_FALSE((*a)->startup().from_snapshot);
+  EXPECT_NE((*a)->startup().note.find(why), std::string::npos) << (*a)->startup().note;
+  EXPECT_EQ(notes.size(), 1U);
+  EXPECT_EQ(observe(**a), live);
+}
+
 // Opens `o` and expects it to start from the snapshot alone, in the state `live`.
 void expect_resumed_without_replay(const AuthorityOptions& o, const Observed& live) {
   auto a = Authority::open(o);
@@ -1249,17 +1263,7 @@ TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
     f.seekp(static_cast<std::streamoff>(fs::file_size(snapshot) / 2));
     f.put('\x7f');
   }
-  std::vector<std::string> notes;
-  auto o = options();
-  o.notice = [&](std::string_view n) { notes.emplace_back(n); };
-  {
-    auto a = Authority::open(o);
-    ASSERT_TRUE(a) << a.error().message;
-    EXPECT_FALSE((*a)->startup().from_snapshot);
-    EXPECT_NE((*a)->startup().note.find("damaged"), std::string::npos) << (*a)->startup().note;
-    ASSERT_EQ(notes.size(), 1U);
-    EXPECT_EQ(observe(**a), live);
-  }
+  expect_replayed_with_note(*this, "damaged", live);
   // A snapshot of another history (same model and registry) does not match this journal.
   const fs::path other = dir.string() + "-other";
   {
@@ -1270,18 +1274,11 @@ TEST_F(AuthorityTest, DamagedOrForeignSnapshotIsIgnoredWithANote) {
   }
   fs::copy_file(other / "snapshot", snapshot, fs::copy_options::overwrite_existing);
   fs::remove_all(other);
-  notes.clear();
-  {
-    auto a = Authority::open(o);
-    ASSERT_TRUE(a) << a.error().message;
-    EXPECT_FALSE((*a)->startup().from_snapshot);
-    EXPECT_FALSE((*a)->startup().note.empty());
-    EXPECT_EQ(observe(**a), live);
-  }
+  expect_replayed_with_note(*this, "differs from the one it was taken after", live);
   // The intact snapshot of this history is used again.
   fs::copy_file(good, snapshot, fs::copy_options::overwrite_existing);
   fs::remove(good);
-  auto a = Authority::open(o);
+  auto a = Authority::open(options());
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_TRUE((*a)->startup().from_snapshot) << (*a)->startup().note;
   EXPECT_EQ(observe(**a), live);
@@ -1407,15 +1404,7 @@ TEST_F(AuthorityTest, ABadSegmentIgnoresTheSnapshotWithANote) {
   auto reopen_expecting = [&](const std::string& why, const std::function<void()>& spoil) {
     copy_dir(pristine, dir);
     spoil();
-    std::vector<std::string> notes;
-    auto o = options();
-    o.notice = [&](std::string_view n) { notes.emplace_back(n); };
-    auto a = Authority::open(o);
-    ASSERT_TRUE(a) << a.error().message;
-    EXPECT_FALSE((*a)->startup().from_snapshot);
-    EXPECT_NE((*a)->startup().note.find(why), std::string::npos) << (*a)->startup().note;
-    EXPECT_EQ(notes.size(), 1U);
-    EXPECT_EQ(observe(**a), live);
+    expect_replayed_with_note(*this, why, live);
   };
   reopen_expecting("damaged", [&] {
     std::string bad = good;
