@@ -1,7 +1,12 @@
 // crypto.cpp - the Botan 2 facade declared in crypto.hpp.
 #include "crypto.hpp"
 
+#include <cstring>
 #include <stdexcept>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 #include <botan/base64.h>
 #include <botan/ed25519.h>
@@ -147,14 +152,46 @@ constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
 
 constexpr auto kCrc32cTable = make_crc32c_table();
 
+// Both forms take and return the register as the algorithm keeps it (pre- and post-inverted
+// by the caller).
+std::uint32_t crc32c_bytes(std::string_view data, std::uint32_t c) {
+  for (unsigned char byte : data) c = kCrc32cTable[(c ^ byte) & 0xFFU] ^ (c >> 8);
+  return c;
+}
+
+#if defined(__x86_64__)
+// SSE4.2's CRC32 instruction computes exactly this polynomial (reflected 0x1EDC6F41), eight
+// octets at a time: the journal frames ~13 KB of entries per decided change, and the table
+// walk was ~3% of the authority thread under load.
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::string_view data, std::uint32_t c) {
+  const char* p = data.data();
+  std::size_t n = data.size();
+  std::uint64_t wide = c;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    wide = _mm_crc32_u64(wide, word);
+  }
+  c = static_cast<std::uint32_t>(wide);
+  for (; n > 0; ++p, --n) c = _mm_crc32_u8(c, static_cast<unsigned char>(*p));
+  return c;
+}
+
+bool have_sse42() {
+  static const bool have = __builtin_cpu_supports("sse4.2");
+  return have;
+}
+#endif
+
 }  // namespace
 
 std::uint32_t crc32c(std::string_view data, std::uint32_t crc) {
-  crc = ~crc;
-  for (unsigned char byte : data) {
-    crc = kCrc32cTable[(crc ^ byte) & 0xFFU] ^ (crc >> 8);
-  }
-  return ~crc;
+#if defined(__x86_64__)
+  if (have_sse42()) return ~crc32c_sse42(data, ~crc);
+#endif
+  return ~crc32c_bytes(data, ~crc);
 }
+
+std::uint32_t crc32c_portable(std::string_view data, std::uint32_t crc) { return ~crc32c_bytes(data, ~crc); }
 
 }  // namespace rootgov::authority::crypto

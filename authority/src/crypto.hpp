@@ -63,7 +63,11 @@ std::string ed25519_sign(std::string_view seed, std::string_view message, std::s
 /// False for a malformed key or signature as well as for a wrong one.
 bool ed25519_verify(std::string_view public_key, std::string_view message, std::string_view signature);
 
-/// CRC-32C (Castagnoli, as in iSCSI/ext4), used to frame journal records.
+/// CRC-32C (Castagnoli, as in iSCSI/ext4), used to frame journal records. `crc` continues an
+/// earlier result: crc32c(b, crc32c(a)) == crc32c(a + b). On x86-64 with SSE4.2 the CPU's
+/// CRC32 instruction computes it; crc32c_portable is the table form used otherwise (the same
+/// values; tests compare the two).
 std::uint32_t crc32c(std::string_view data, std::uint32_t crc = 0);
+std::uint32_t crc32c_portable(std::string_view data, std::uint32_t crc = 0);
 
 }  // namespace rootgov::authority::crypto
