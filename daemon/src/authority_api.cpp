@@ -247,7 +247,7 @@ void AuthorityApi::refresh_gauges() {
   m_metrics.gauge("rootgov_zone_serial", "SOA serial of the published zone").set(static_cast<double>(s.serial));
   m_metrics.gauge("rootgov_tlds", "TLDs delegated in the published zone").set(static_cast<double>(s.tlds));
   m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
-  // Where document signatures were checked: ahead on the CPU pool (prepare_mutation) or on the
+  // Where document signatures were checked: ahead on an I/O thread (prepare_mutation) or on the
   // authority executor. Counters, brought up to the authority's running totals.
   const char* checks = "signature checks of mutating documents";
   m_metrics.counter("rootgov_signature_checks_total", checks, {{"where", "ahead"}}).raise_to(s.signatures_preverified);
@@ -262,7 +262,8 @@ void AuthorityApi::refresh_gauges() {
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
-                         const std::filesystem::path& state_dir, std::size_t fork_tlds) {
+                         const std::filesystem::path& state_dir, std::size_t fork_tlds,
+                         std::chrono::milliseconds publish_interval) {
   m_authority_executor = authority_executor;
   m_publisher = std::make_unique<Publisher>(
       state_dir / "root.zone", authority_executor, files,
@@ -284,7 +285,7 @@ void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor,
         export_resigns(a->summary().zone_resigns);
         return v;
       },
-      m_metrics);
+      m_metrics, publish_interval);
   boost::asio::post(authority_executor, [this] { m_publisher->offer(m_authority->serial()); });
   if (m_authority->summary().clock != auth::ClockMode::real) return;
   m_ticker = std::make_unique<boost::asio::steady_timer>(authority_executor);

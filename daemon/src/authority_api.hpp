@@ -5,6 +5,7 @@
 // method runs on the authority executor (api.hpp), which is the Authority's single owner.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -54,9 +55,11 @@ class AuthorityApi final : public Api {
 
   /// Starts background work on the daemon's executors: writing the published zone to
   /// <state_dir>/root.zone (publisher.hpp) and, with the real clock, firing due timeouts once
-  /// a second. Call once, before the executors run.
+  /// a second. Call once, before the executors run. `fork_tlds` and `publish_interval` are the
+  /// config's [publish] fork_tlds and interval_ms.
   void start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,
-             const std::filesystem::path& state_dir, std::size_t fork_tlds = 20000);
+             const std::filesystem::path& state_dir, std::size_t fork_tlds = 20000,
+             std::chrono::milliseconds publish_interval = std::chrono::milliseconds(1000));
   /// SIGHUP: flush, snapshot, rewrite the signed tree head (runs on the authority executor).
   Result<void> checkpoint();
   /// SIGHUP, after checkpoint(): adopts `registry` and `policy` where they differ from those in

@@ -191,8 +191,11 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
         if (k == "fork_tlds") {
           ROOTGOV_TRY(i, get_int(pv, source, "publish.fork_tlds", 0, std::int64_t{1} << 40));
           c.publish_fork_tlds = static_cast<std::size_t>(*i);
+        } else if (k == "interval_ms") {
+          ROOTGOV_TRY(i, get_int(pv, source, "publish.interval_ms", 0, 3'600'000));
+          c.publish_interval = std::chrono::milliseconds(*i);
         } else {
-          return unknown(source, "publish." + k, "fork_tlds");
+          return unknown(source, "publish." + k, "fork_tlds, interval_ms");
         }
       }
     } else if (key == "snapshots") {
@@ -269,10 +272,12 @@ std::string example_config() {
       "state = \"{}\"\nmodel = \"{}\"\nclock = \"{}\"\n# zone = \"root.zone\"\n# actors = \"actors.toml\"\n\n"
       "[http]\nlisten = \"{}\"\nbody_limit = {}\nheader_limit = {}\nmax_connections = {}\n"
       "idle_timeout_ms = {}\nwrite_timeout_ms = {}\ndrain_timeout_ms = {}\nsse_keepalive_ms = {}\n\n"
-      "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\ncpu = {}\n\n"
+      "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\n# threads that sign the zone (0: one per core)\ncpu = {}\n\n"
       "[dnssec]\n# the zone keys' algorithm for a new state: rsasha256, ecdsap256sha256 or ed25519\n"
       "algorithm = \"rsasha256\"\n\n"
-      "[publish]\n# from this many TLDs on, a forked child renders the zone file (0: always)\nfork_tlds = {}\n\n"
+      "[publish]\n# from this many TLDs on, a forked child renders the zone file (0: always)\nfork_tlds = {}\n"
+      "# least milliseconds between two zone-file versions (0: as often as the render ration allows)\n"
+      "interval_ms = {}\n\n"
       "[snapshots]\n# log entries between state snapshots (0: only at shutdown); fork: written off the authority\n"
       "# thread (by a forked child from fork_tlds TLDs on, else by a thread)\n"
       "every = {}\nfork = {}\nfork_tlds = {}\n\n"
@@ -280,7 +285,7 @@ std::string example_config() {
       d.state_dir.string(), d.model, d.clock, d.http.to_string(), d.limits.body_limit, d.limits.header_limit,
       d.limits.max_connections, d.limits.idle_timeout.count(), d.limits.write_timeout.count(),
       d.limits.drain_timeout.count(), d.limits.sse_keepalive.count(), d.dns.to_string(), d.log_level, d.io_threads,
-      d.cpu_threads, d.publish_fork_tlds, d.snapshot_every, d.snapshot_fork, d.snapshot_fork_tlds, d.event_history, d.event_queue_limit);
+      d.cpu_threads, d.publish_fork_tlds, d.publish_interval.count(), d.snapshot_every, d.snapshot_fork, d.snapshot_fork_tlds, d.event_history, d.event_queue_limit);
 }
 
 }  // namespace rootgov::daemon

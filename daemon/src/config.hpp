@@ -2,6 +2,7 @@
 // file for everything else. Flags override the file; the file overrides the defaults.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -35,13 +36,16 @@ struct DaemonConfig {
   ServerLimits limits;
   std::string log_level = "info";  ///< trace|debug|info|warn|error|critical|off
   unsigned io_threads = 2;
-  unsigned cpu_threads = 0;  ///< 0: one per core
+  unsigned cpu_threads = 0;  ///< threads that sign the zone (full signing, large re-signs); 0: one per core
   /// [dnssec] algorithm: the zone keys' algorithm for a NEW state (rsasha256 when unset). A
   /// resumed state keeps its keys; naming a different algorithm for it is an error.
   std::optional<std::string> dnssec_algorithm;
   /// [publish] fork_tlds: from this many TLDs on, the zone file is rendered by a forked child
   /// from a copy-on-write image instead of on the authority thread (0: always fork).
   std::size_t publish_fork_tlds = 20000;
+  /// [publish] interval_ms: the least time between the starts of two zone-file versions (0: as
+  /// often as the render ration allows). GET /v1/zone and DNS always serve the newest zone.
+  std::chrono::milliseconds publish_interval{1000};
   /// [snapshots] every: audit-log entries between periodic state snapshots (0: only at shutdown).
   std::uint64_t snapshot_every = 10000;
   /// [snapshots] fork: periodic snapshots are written off the authority thread: by a forked

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     auto api = std::make_unique<AuthorityApi>(std::move(opened->authority), daemon.events(), daemon.metrics());
     AuthorityApi* wired = api.get();
     wired->start(daemon.runtime().authority(), daemon.runtime().files(), config.state_dir,
-                 config.publish_fork_tlds);
+                 config.publish_fork_tlds, config.publish_interval);
     // SIGHUP: checkpoint (flush, snapshot, signed tree head), then re-read the registry and the
     // model (a model file is read again) and adopt whatever changed: the authority records it in
     // the log and re-evaluates the open requests (docs/design/daemon.md "Reload (SIGHUP)").

@@ -85,9 +85,9 @@ Result<void> install_temporary(const std::filesystem::path& path) {
 }
 
 Publisher::Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::any_io_executor files,
-                     Render render, Metrics& metrics)
+                     Render render, Metrics& metrics, std::chrono::milliseconds min_interval)
     : m_file(std::move(file)), m_authority(std::move(authority)), m_files(std::move(files)), m_render(std::move(render)),
-      m_metrics(metrics), m_timer(m_authority) {}
+      m_metrics(metrics), m_min_interval(min_interval), m_timer(m_authority) {}
 
 void Publisher::offer(std::uint32_t serial) {
   m_offered = serial;
@@ -96,7 +96,7 @@ void Publisher::offer(std::uint32_t serial) {
 
 void Publisher::schedule() {
   if (m_in_flight || m_timer_armed || m_offered == m_started) return;
-  const auto earliest = m_render_end + kRenderShare * m_render_cost;
+  const auto earliest = std::max(m_render_end + kRenderShare * m_render_cost, m_render_start + m_min_interval);
   if (std::chrono::steady_clock::now() >= earliest) {
     start_write();
     return;
@@ -111,6 +111,7 @@ void Publisher::schedule() {
 
 void Publisher::start_write() {
   const auto r0 = std::chrono::steady_clock::now();
+  m_render_start = r0;
   auto version = std::make_shared<Version>(m_render());
   pid_t child = -1;
   if (version->render_in_child) {

@@ -56,8 +56,10 @@ class Publisher {
   /// `render` returns the current version; it is called on `authority`.
   using Render = std::function<Version()>;
 
+  /// `min_interval`: the least time from one version's start to the next one's (0: only the
+  /// render ration below). A version offered after a quiet spell is written at once.
   Publisher(std::filesystem::path file, boost::asio::any_io_executor authority, boost::asio::any_io_executor files,
-            Render render, Metrics& metrics);
+            Render render, Metrics& metrics, std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
 
   /// The zone changed to `serial` (authority executor). Writes it unless a write is in flight,
   /// in which case the newest version is written when that one finishes.
@@ -83,8 +85,11 @@ class Publisher {
   // Owned by the authority executor:
   // Rendering runs on the authority executor, so it is rationed: the next render starts no
   // earlier than kRenderShare x the last render's duration after it ended (at most ~5% of the
-  // authority executor goes to rendering however fast changes come; versions coalesce).
+  // authority executor goes to rendering however fast changes come; versions coalesce), and
+  // no earlier than m_min_interval after the last one started.
   static constexpr int kRenderShare = 19;
+  std::chrono::steady_clock::duration m_min_interval{};
+  std::chrono::steady_clock::time_point m_render_start{};
   boost::asio::steady_timer m_timer;
   bool m_timer_armed = false;
   std::chrono::steady_clock::time_point m_render_end{};

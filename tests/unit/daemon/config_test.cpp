@@ -120,6 +120,14 @@ TEST(Config, PublishForkThresholdIsRead) {
   auto unknown = apply_config_toml("[publish]\nevery = 3\n", "t", c);
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find("publish.every"), std::string::npos) << unknown.error().message;
+  EXPECT_EQ(c.publish_interval, std::chrono::milliseconds(1000));
+  auto interval = apply_config_toml("[publish]\ninterval_ms = 250\n", "t", c);
+  ASSERT_TRUE(interval) << interval.error().message;
+  EXPECT_EQ(c.publish_interval, std::chrono::milliseconds(250));
+  auto too_long = apply_config_toml("[publish]\ninterval_ms = 86400000\n", "t", c);
+  ASSERT_FALSE(too_long);
+  EXPECT_NE(too_long.error().message.find("publish.interval_ms"), std::string::npos) << too_long.error().message;
+  EXPECT_EQ(c.publish_interval, std::chrono::milliseconds(250)) << "a refused value changes nothing";
 }
 
 TEST(Config, SnapshotSettingsAreRead) {
@@ -151,6 +159,7 @@ TEST(Config, ExampleConfigRoundTrips) {
   ASSERT_TRUE(c.dnssec_algorithm.has_value());
   EXPECT_EQ(*c.dnssec_algorithm, "rsasha256");
   EXPECT_EQ(c.publish_fork_tlds, 20000u);
+  EXPECT_EQ(c.publish_interval, std::chrono::milliseconds(1000));
   EXPECT_EQ(c.snapshot_every, 10000u);
   EXPECT_TRUE(c.snapshot_fork);
 }
