@@ -120,7 +120,7 @@ class Api {
   /// mutation is already durable.
   virtual std::function<Result<void>()> durability_wait() { return {}; }
 
-  /// Called on the CPU pool, before a mutating method is called with the same
+  /// Called on an I/O thread, before a mutating method is called with the same
   /// `signed_document`, concurrently with anything else (thread-safe): a place for work that
   /// needs no authority state, such as checking the signature. Never fails; the mutating
   /// method decides. Default: nothing.

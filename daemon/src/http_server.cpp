@@ -101,7 +101,7 @@ struct HttpServer::Impl {
   Counter& rejected_counter;
   Gauge& sse_gauge;
   Counter& sse_dropped;
-  Histogram& stage_prepare;    // looked up once: observed on the CPU pool, the authority and
+  Histogram& stage_prepare;    // looked up once: observed on the I/O threads, the authority and
   Histogram& stage_authority;  // the durability thread for every authority route
   Histogram& stage_durable;
 
@@ -203,13 +203,14 @@ struct HttpServer::Impl {
   }
 
   // An authority route's stages, handed from executor to executor: the signature check ahead
-  // (`prepare`, CPU pool), the handler (authority executor) and, for a mutation, the durable
-  // wait (durability thread). Only the finished response goes back to the connection's I/O
-  // thread, so a mutation wakes the I/O side once instead of after every stage. Group commit:
-  // the authority executor is free for the next mutation while this one's journal record is
-  // synced; the waits run one at a time on the durability thread, and each fdatasync covers
-  // every record queued before it, so a covered waiter returns at once. A wait never runs on
-  // the CPU pool: a blocked pool thread would delay the signature checks ahead.
+  // (`prepare`, on the connection's I/O thread, which read the request), the handler (authority
+  // executor) and, for a mutation, the durable wait (durability thread). Only the finished
+  // response goes back to the connection's I/O thread, so a mutation wakes the I/O side once
+  // instead of after every stage. Group commit: the authority executor is free for the next
+  // mutation while this one's journal record is synced; the waits run one at a time on the
+  // durability thread, and each fdatasync covers every record queued before it, so a covered
+  // waiter returns at once. A wait never runs on an I/O thread: it would stall every
+  // connection that thread serves.
   template <typename Token>
   auto run_stages(const Route& route, Request& request, Token&& token) {
     return asio::async_initiate<Token, void(Response)>(
@@ -263,7 +264,7 @@ struct HttpServer::Impl {
           };
           auto c = std::make_shared<Chain>(Chain{*this, route, request, std::move(handler), Clock::now(), Response{}});
           if (route.prepare) {
-            asio::post(runtime.cpu().get_executor(), [c = std::move(c)]() mutable { Chain::prepare(std::move(c)); });
+            Chain::prepare(std::move(c));  // here, on the connection's I/O thread
           } else {
             asio::post(runtime.authority(), [c = std::move(c)]() mutable { Chain::handle(std::move(c)); });
           }

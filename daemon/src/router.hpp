@@ -53,7 +53,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
-  /// Blocking work the server runs off the authority executor (on the CPU pool) before it sends
+  /// Blocking work the server runs off the authority executor (on the durability thread) before it sends
   /// this response: waiting until the mutation it acknowledges is durable. A failure replaces
   /// the response with the error's problem (503 for Errc::io). Empty: send at once.
   std::function<Result<void>()> before_send;
@@ -114,8 +114,8 @@ struct Route {
   Exec exec = Exec::io;
   BodyKind body = BodyKind::none;
   bool event_stream = false;  ///< handled by the server's SSE loop; `handler` is unused
-  /// Exec::authority routes: work the server runs on the CPU pool before the handler, to take
-  /// thread-safe work (a signature check) off the authority executor. Must be thread-safe and
+  /// Exec::authority routes: work the server runs on the connection's I/O thread before the
+  /// handler, to take thread-safe work (a signature check) off the authority executor. Must be thread-safe and
   /// must not fail: the handler still decides and reports. Empty: none.
   std::function<void(const Request&)> prepare;
   std::vector<std::string> segments;  ///< pattern split on '/'

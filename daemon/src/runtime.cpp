@@ -4,52 +4,25 @@
 #include <pthread.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
-#include <condition_variable>
-#include <mutex>
 
 namespace rootgov::daemon {
 
 namespace {
-unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
 /// Names the calling thread (at most 15 characters), so `top -H` and profiles tell them apart.
 void name_thread(const char* name) { (void)pthread_setname_np(pthread_self(), name); }
-
-/// Names every thread of `pool`: each of `n` tasks names its thread, then waits until all `n`
-/// have started, so no thread can take two of them.
-void name_pool(boost::asio::thread_pool& pool, unsigned n, const char* name) {
-  auto mutex = std::make_shared<std::mutex>();
-  auto cv = std::make_shared<std::condition_variable>();
-  auto arrived = std::make_shared<unsigned>(0);
-  for (unsigned i = 0; i < n; ++i) {
-    boost::asio::post(pool, [=] {
-      name_thread(name);
-      std::unique_lock lock(*mutex);
-      if (++*arrived == n) cv->notify_all();
-      cv->wait(lock, [&] { return *arrived == n; });
-    });
-  }
-  std::unique_lock lock(*mutex);
-  cv->wait(lock, [&] { return *arrived == n; });
-}
 }  // namespace
 
-Runtime::Runtime(unsigned io_threads, unsigned cpu_threads)
+Runtime::Runtime(unsigned io_threads)
     : m_io_threads(std::max(1u, io_threads)),
       m_io(static_cast<int>(std::max(1u, io_threads))),
       m_io_work(boost::asio::make_work_guard(m_io)),
       m_authority_work(boost::asio::make_work_guard(m_authority)),
       m_durability_work(boost::asio::make_work_guard(m_durability)),
-      m_files_work(boost::asio::make_work_guard(m_files)),
-      m_cpu(cpu_threads == 0 ? cores() : cpu_threads) {
-  name_pool(m_cpu, cpu_threads == 0 ? cores() : cpu_threads, "rg-cpu");
-}
+      m_files_work(boost::asio::make_work_guard(m_files)) {}
 
 Runtime::~Runtime() {
   stop();
   join();
-  m_cpu.join();
 }
 
 void Runtime::start_owned_threads() {

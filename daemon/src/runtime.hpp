@@ -1,14 +1,14 @@
 // daemon/src/runtime.hpp - the daemon's executors: network I/O, the authority's single owner,
-// and a pool for CPU work.
+// durability waits and file writes.
 //
 // Threads and ownership (docs/design/daemon.md):
 // - io(): an io_context run by `io_threads` threads; each connection runs on its own strand.
+//   A mutation's signature check ahead runs there too, on the thread that read the request
+//   (one hand-off fewer than a separate CPU pool: measured in docs/design/daemon.md).
 // - authority(): an executor backed by ONE dedicated thread. Every piece of code that touches
 //   authority state runs there (route handlers registered with Exec::authority are dispatched
 //   to it by the server), so the authority needs no locks and a blocking fsync never stalls
 //   network I/O.
-// - cpu(): a thread pool for CPU-bound work (signature checks ahead, DNSSEC signing fan-out).
-//   Nothing that blocks on the disk runs there, so a slow fdatasync never holds up CPU work.
 // - durability(): ONE thread that waits for journal records to reach the disk (group commit:
 //   waits run one after another, and each fdatasync covers every record queued before it
 //   started, so a waiter whose record an earlier flush covered returns at once).
@@ -22,14 +22,13 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 namespace rootgov::daemon {
 
 class Runtime {
  public:
-  /// `io_threads` >= 1 (0 is taken as 1); `cpu_threads` 0 = one per core.
-  Runtime(unsigned io_threads, unsigned cpu_threads);
+  /// `io_threads` >= 1 (0 is taken as 1).
+  explicit Runtime(unsigned io_threads);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -37,7 +36,6 @@ class Runtime {
   boost::asio::io_context& io() { return m_io; }
   /// The authority's single-threaded executor.
   boost::asio::any_io_executor authority() { return m_authority.get_executor(); }
-  boost::asio::thread_pool& cpu() { return m_cpu; }
   /// The single thread that waits for journal durability.
   boost::asio::any_io_executor durability() { return m_durability.get_executor(); }
   /// The single thread for blocking file writes other than the journal's.
@@ -65,7 +63,6 @@ class Runtime {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_durability_work;
   boost::asio::io_context m_files{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_files_work;
-  boost::asio::thread_pool m_cpu;
   std::vector<std::thread> m_threads;
   std::vector<std::thread> m_owned_threads;  ///< authority, durability, files
 };

@@ -179,7 +179,7 @@ run_model() {
   n=$(curl -fsS "$ROOTGOV_SERVER/v1/requests" | jq '[.requests[] | select(.state != "published")] | length')
   [ "$n" = 0 ] || fail "$MODEL: $n requests are not published"
 
-  # Every accepted document's signature was checked ahead, on the CPU pool, not by the
+  # Every accepted document's signature was checked ahead, on an I/O thread, not by the
   # authority executor (prepare_mutation -> Authority::preverify).
   local metrics ahead inline
   metrics=$(curl -fsS "$ROOTGOV_SERVER/metrics")

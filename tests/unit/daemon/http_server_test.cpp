@@ -178,7 +178,7 @@ struct ProbeApi : UnwiredApi {
 class ServerTest : public ::testing::Test {
  protected:
   void start(ServerLimits limits = {}) {
-    m_runtime = std::make_unique<Runtime>(2, 1);
+    m_runtime = std::make_unique<Runtime>(2);
     register_core_routes(m_router, m_metrics);
     register_api_routes(m_router, m_api);
     m_router.add("GET", "/test/slow", [](const Request&) {
