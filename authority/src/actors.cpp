@@ -242,7 +242,7 @@ Result<void> ActorRegistry::add(Actor actor) {
 }
 
 const Actor* ActorRegistry::find(std::string_view id) const {
-  auto it = m_actors.find(std::string(id));
+  auto it = m_actors.find(id);
   return it == m_actors.end() ? nullptr : &it->second;
 }
 

@@ -758,8 +758,6 @@ struct Authority::Impl {
     return cs;
   }
 
-  std::vector<Ballot> counted_ballots(const RequestInfo& r) const { return r.ballots; }
-
   Result<void> evaluate(RequestInfo& r) {
     auto result = decide(r);
     track(r);
@@ -767,7 +765,7 @@ struct Authority::Impl {
   }
 
   Result<void> decide(RequestInfo& r) {
-    r.decision = policy->evaluate(r.view, counted_ballots(r), clock_now, registry);
+    r.decision = policy->evaluate(r.view, r.ballots, clock_now, registry);
     r.updated_at = clock_now;
     switch (r.decision.outcome) {
       case Outcome::pending:

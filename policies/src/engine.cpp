@@ -623,6 +623,7 @@ Decision Evaluator::decision() const {
   // Stage reports, in file order.
   std::set<std::size_t> counted;
   std::set<ActorId> approvers;
+  d.stages.reserve(m_runs.size());
   for (const auto& r : m_runs) {
     authority::StageReport rep;
     rep.id = r.spec->id;
@@ -723,9 +724,10 @@ Decision Evaluator::decision() const {
           }
           for (const auto& id : missing) (r.spec->advisory ? may_comment : awaiting).insert(id);
           if (r.deadline && (!deadline || *r.deadline < *deadline)) deadline = r.deadline;
+          const std::string& rule = d.stages[i].rule;  // the stage reports follow m_runs
           std::string line = r.spec->advisory
-                                 ? fmt::format("stage '{}': {}; {} may still advise", r.spec->name, rule_words(r), names(missing))
-                                 : fmt::format("stage '{}': needs {}, {}; awaiting {}", r.spec->name, rule_words(r),
+                                 ? fmt::format("stage '{}': {}; {} may still advise", r.spec->name, rule, names(missing))
+                                 : fmt::format("stage '{}': needs {}, {}; awaiting {}", r.spec->name, rule,
                                                tally_words(r), names(missing));
           if (r.deadline) {
             line += fmt::format("; {} at {}", r.spec->advisory ? "the hold ends" : "the deadline is",

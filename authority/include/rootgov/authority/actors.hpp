@@ -26,7 +26,7 @@ class ActorRegistry {
   Result<void> add(Actor actor);
 
   const Actor* find(std::string_view id) const;
-  const std::map<ActorId, Actor>& all() const { return m_actors; }
+  const std::map<ActorId, Actor, std::less<>>& all() const { return m_actors; }
   /// The actors with `role` / sitting on `body`, in id order (from an index: O(result)).
   std::vector<const Actor*> with_role(std::string_view role) const;
   std::vector<const Actor*> in_body(std::string_view body) const;
@@ -39,7 +39,7 @@ class ActorRegistry {
   std::string fingerprint() const;
 
  private:
-  std::map<ActorId, Actor> m_actors;
+  std::map<ActorId, Actor, std::less<>> m_actors;
   // role -> actors, body -> actors; kept in step by add(). A policy evaluation asks for the
   // members of each body it consults, so these are on every ballot's path.
   std::map<std::string, std::set<ActorId>, std::less<>> m_by_role;
