@@ -78,10 +78,13 @@
 #include <rootgov/authority/json.hpp>
 #include <rootgov/authority/signed_document.hpp>
 
+#include "ds_change.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace auth = rootgov::authority;
+using rootgov::bench::ds_change;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -225,24 +228,6 @@ std::string sign(auth::DocumentType type, const auth::ActorKey& key, std::uint64
   auto s = auth::SignedDocument::sign(std::move(doc), key);
   if (!s) die("sign: " + s.error().message);
   return s->to_wire();
-}
-
-// A DS set that differs on every change (the key tag and digest come from `n`).
-auth::Json ds_change(const std::string& tld, std::uint64_t n) {
-  char digest[65];
-  std::snprintf(digest, sizeof digest, "%016llX%016llX%016llX%016llX", static_cast<unsigned long long>(n),
-                static_cast<unsigned long long>(n * 0x9E3779B97F4A7C15ull), static_cast<unsigned long long>(~n),
-                static_cast<unsigned long long>(n ^ 0xA5A5A5A5A5A5A5A5ull));
-  auth::Json ds(auth::Json::Object{});
-  ds["key_tag"] = static_cast<std::int64_t>(n % 65536);
-  ds["algorithm"] = 13;
-  ds["digest_type"] = 2;
-  ds["digest"] = std::string(digest);
-  auth::Json body(auth::Json::Object{});
-  body["kind"] = "ds-update";
-  body["tld"] = tld;
-  body["ds"] = auth::Json(auth::Json::Array{std::move(ds)});
-  return body;
 }
 
 std::vector<std::string> read_lines(const std::string& path) {
