@@ -233,9 +233,15 @@ Result<void> ActorRegistry::add(Actor actor) {
   if (auto old = m_actors.find(actor.id); old != m_actors.end()) {
     for (const auto& r : old->second.roles) m_by_role[r].erase(actor.id);
     for (const auto& b : old->second.bodies) m_by_body[b].erase(actor.id);
+    for (const auto& t : old->second.manages) {
+      if (auto it = m_by_tld.find(t); it != m_by_tld.end() && (it->second.erase(actor.id), it->second.empty())) {
+        m_by_tld.erase(it);
+      }
+    }
   }
   for (const auto& r : actor.roles) m_by_role[r].insert(actor.id);
   for (const auto& b : actor.bodies) m_by_body[b].insert(actor.id);
+  for (const auto& t : actor.manages) m_by_tld[t].insert(actor.id);
   ActorId id = actor.id;
   m_actors.insert_or_assign(std::move(id), std::move(actor));
   return {};
@@ -267,14 +273,15 @@ std::vector<const Actor*> ActorRegistry::in_body(std::string_view body) const { 
 const Actor* ActorRegistry::manager_of(std::string_view tld) const {
   // Whoever lists the TLD in `manages` is its manager (a transfer moves it); "manager.<tld>"
   // is only the conventional id, used when nobody lists the TLD.
-  const Actor* conventional = find("manager." + std::string(tld));
-  if (conventional != nullptr &&
-      std::find(conventional->manages.begin(), conventional->manages.end(), tld) != conventional->manages.end()) {
-    return conventional;
+  std::string conventional_id;
+  conventional_id.reserve(8 + tld.size());
+  conventional_id.append("manager.").append(tld);
+  if (auto listed = m_by_tld.find(tld); listed != m_by_tld.end()) {
+    // The conventional id first when it lists the TLD, else the first in id order that does.
+    const ActorId& id = listed->second.contains(conventional_id) ? conventional_id : *listed->second.begin();
+    return find(id);
   }
-  for (const auto& [id, a] : m_actors) {
-    if (std::find(a.manages.begin(), a.manages.end(), tld) != a.manages.end()) return &a;
-  }
+  const Actor* conventional = find(conventional_id);
   if (conventional != nullptr && conventional->manages.empty()) return conventional;
   return nullptr;
 }

@@ -784,7 +784,8 @@ std::vector<ActorId> members_of(const BodySpec& body, const RequestView& request
   for (const auto& id : body.actors) {
     if (registry.find(id) != nullptr) out.insert(id);
   }
-  const authority::Actor* manager = request.tld.empty() ? nullptr : registry.manager_of(request.tld);
+  const authority::Actor* manager =
+      body.dynamic.empty() || request.tld.empty() ? nullptr : registry.manager_of(request.tld);
   for (DynamicMembers d : body.dynamic) {
     switch (d) {
       case DynamicMembers::tld_manager:

@@ -52,6 +52,35 @@ TEST(ActorRegistry, LoadsToml) {
   EXPECT_EQ(reg->in_body("gic").size(), 1U);
 }
 
+// The manager of a TLD is whoever lists it in `manages`, the conventional "manager.<tld>"
+// first when it does; the conventional id alone only while it lists nothing. A transfer (an
+// actor re-added with other `manages`) moves the TLD at once.
+TEST(ActorRegistry, ManagerOfFollowsWhoListsTheTld) {
+  auto reg = ActorRegistry::from_toml(kSample);
+  ASSERT_TRUE(reg) << reg.error().message;
+  auto actor = [](std::string id, std::vector<std::string> manages) {
+    Actor a{std::move(id), "x", {"tld-manager"}, {}, "", "", std::move(manages), ""};
+    a.public_key = ActorKey::generate(a.id).public_key();
+    return a;
+  };
+  ASSERT_TRUE(reg->add(actor("manager.de", {})));
+  EXPECT_EQ(reg->manager_of("de")->id, "manager.de") << "the conventional id while it lists nothing";
+  ASSERT_TRUE(reg->add(actor("a.registry", {"de", "fr"})));
+  EXPECT_EQ(reg->manager_of("de")->id, "a.registry") << "whoever lists the TLD comes before the conventional id";
+  EXPECT_EQ(reg->manager_of("fr")->id, "a.registry");
+  ASSERT_TRUE(reg->add(actor("manager.fr", {"fr"})));
+  EXPECT_EQ(reg->manager_of("fr")->id, "manager.fr") << "the conventional id first when it lists the TLD";
+  ASSERT_TRUE(reg->add(actor("a.registry", {"fr"})));  // gives up de
+  EXPECT_EQ(reg->manager_of("de")->id, "manager.de");
+  ASSERT_TRUE(reg->add(actor("manager.de", {"it"})));
+  EXPECT_EQ(reg->manager_of("de"), nullptr) << "a conventional id that lists other TLDs does not manage this one";
+  EXPECT_EQ(reg->manager_of("it")->id, "manager.de");
+  ASSERT_TRUE(reg->add(actor("b.registry", {"de"})));
+  ASSERT_TRUE(reg->add(actor("c.registry", {"de"})));
+  EXPECT_EQ(reg->manager_of("de")->id, "b.registry") << "several listing it: the first in id order";
+  EXPECT_EQ(reg->manager_of("br")->id, "manager.br");
+}
+
 TEST(ActorRegistry, RoundTripsThroughToml) {
   auto reg = ActorRegistry::from_toml(kSample);
   ASSERT_TRUE(reg);

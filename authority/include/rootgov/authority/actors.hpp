@@ -44,6 +44,9 @@ class ActorRegistry {
   // members of each body it consults, so these are on every ballot's path.
   std::map<std::string, std::set<ActorId>, std::less<>> m_by_role;
   std::map<std::string, std::set<ActorId>, std::less<>> m_by_body;
+  // TLD -> the actors whose `manages` lists it: manager_of runs for every body a policy
+  // evaluation seats, and a scan of every actor (or a string built per lookup) showed there.
+  std::map<std::string, std::set<ActorId>, std::less<>> m_by_tld;
 };
 
 /// An actor's private key (Ed25519), as written by `rootgov keygen` and `rootgov lab init`.
