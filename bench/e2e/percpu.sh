@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/e2e/percpu.sh - CPU time and voluntary context switches per decided change, per thread
-# name (rg-io, rg-authority, rg-durability, rg-files and the e2e_bench client), over a
+# name (rg-io, rg-authority, rg-durability, rg-files, rg-snapshot and the e2e_bench client), over a
 # steady-state window of one batch-ballot throughput run of bench/e2e/run.sh.
 #
 # Changes/s on a 2-vCPU VM moves +-15% between identical runs; CPU per change moves much less,
