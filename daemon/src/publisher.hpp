@@ -4,8 +4,9 @@
 // - The file always holds one whole signed version: each write goes to a temporary file in the
 //   same directory, is fsynced, renamed over root.zone, and the directory is fsynced.
 // - Writes run on the runtime's file thread, never on the authority thread. At most one write is in flight;
-//   versions offered meanwhile are coalesced: only the newest is written next, so a burst of
-//   changes costs one render and one write per write duration, not one per change.
+//   versions offered meanwhile are coalesced: only the newest is written next, and no sooner
+//   than the render ration and the minimum interval allow, so a burst of changes costs one
+//   render and one write per interval, not one per change.
 // - offer() and the render callback run on the authority executor (the zone's owner).
 // - A version is written only after the journal records behind it are durable.
 #pragma once
