@@ -287,19 +287,22 @@ void check_host_addresses(const Name& host, const std::vector<Rdata>& addresses,
 }
 
 // A simple DNS message writer that compresses names as servers do (RFC 1035 section 4.1.4).
+// Sizes a DNS message with name compression (RFC 1035 section 4.1.4). The suffixes seen are
+// views into the names' wire forms, which must outlive the sizer; a referral has a few dozen of
+// them, so a flat list beats a map of copied strings (the technical checks size two referrals
+// per change, twice: at submission and at implementation).
 class MessageSizer {
  public:
   void raw(std::size_t n) { m_size += n; }
-  void name(const Name& n) {
-    const std::string& w = n.wire();
+  void name(std::string_view w) {
     std::size_t pos = 0;
     while (pos < w.size() && w[pos] != '\0') {
-      std::string suffix = w.substr(pos);
-      if (m_offsets.contains(suffix)) {
+      const std::string_view suffix = w.substr(pos);
+      if (std::any_of(m_offsets.begin(), m_offsets.end(), [&](const auto& seen) { return seen.first == suffix; })) {
         m_size += 2;
         return;
       }
-      if (m_size < 0x4000) m_offsets.emplace(std::move(suffix), m_size);
+      if (m_size < 0x4000) m_offsets.emplace_back(suffix, m_size);
       auto len = static_cast<std::uint8_t>(w[pos]);
       m_size += 1 + len;
       pos += 1 + len;
@@ -310,11 +313,12 @@ class MessageSizer {
 
  private:
   std::size_t m_size = 0;
-  std::map<std::string, std::size_t> m_offsets;  // wire suffix -> offset
+  std::vector<std::pair<std::string_view, std::size_t>> m_offsets;  // wire suffix -> offset
 };
 
-Name max_query_name(const Name& cut) {
-  // Filler labels of 'x' below the cut until the name has 255 octets (RFC 1035 section 2.3.4).
+// The wire form of the longest query name at or below `cut`: filler labels of 'x' until the
+// name has 255 octets (RFC 1035 section 2.3.4).
+std::string max_query_wire(const Name& cut) {
   std::string wire;
   std::size_t room = Name::kMaxWireLength - cut.wire().size();
   while (room >= 2) {
@@ -324,8 +328,7 @@ Name max_query_name(const Name& cut) {
     room -= len + 1;
   }
   wire += cut.wire();
-  auto n = Name::from_wire({reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()});
-  return n ? *n : cut;
+  return wire;
 }
 
 bool is_dnssec_meta(RrType t) { return t == rrtype::kNsec || t == rrtype::kRrsig || t == rrtype::kNsec3; }
@@ -365,22 +368,23 @@ std::optional<std::size_t> ds_digest_length(std::uint8_t digest_type) {
 }
 
 std::size_t referral_size(const Name& cut, std::span<const Name> ns, bool with_a, bool with_aaaa) {
+  const std::string question = max_query_wire(cut);
   MessageSizer m;
-  m.raw(12);                  // header
-  m.name(max_query_name(cut));  // question
-  m.raw(4);                   // QTYPE, QCLASS
+  m.raw(12);           // header
+  m.name(question);    // question
+  m.raw(4);            // QTYPE, QCLASS
   for (const auto& host : ns) {
-    m.name(cut);  // owner
-    m.raw(10);    // TYPE, CLASS, TTL, RDLENGTH
-    m.name(host);
+    m.name(cut.wire());  // owner
+    m.raw(10);           // TYPE, CLASS, TTL, RDLENGTH
+    m.name(host.wire());
   }
   if (!ns.empty()) {
     if (with_a) {
-      m.name(ns.front());
+      m.name(ns.front().wire());
       m.raw(10 + 4);
     }
     if (with_aaaa) {
-      m.name(ns.front());
+      m.name(ns.front().wire());
       m.raw(10 + 16);
     }
   }
