@@ -34,7 +34,9 @@
 #   KNOT_UPDATES   DDNS updates per Knot client [100]
 #   WORK           scratch folder [/tmp/rootgov-bench-e2e]
 # Quick run: SIZES=1500 LAT_COUNT=50 LOAD_SECONDS=5 ROUNDS=1 KNOT_UPDATES=20 bench/e2e/run.sh
-# Output: "RESULT ..." lines (key=value) on stdout, also appended to $WORK/results.txt.
+# Output: "RESULT ..." lines (key=value) on stdout, also appended to $WORK/results.txt; the first
+# and the last are the machine's speed (`openssl speed`, phase=calibration) when the run began and
+# ended.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +66,7 @@ KNOT_UPDATES=${KNOT_UPDATES:-100}
 WORK=${WORK:-/tmp/rootgov-bench-e2e}
 
 for f in "$ROOTGOVD" "$DRIVER"; do [ -x "$f" ] || { echo "missing $f (build it first)" >&2; exit 2; }; done
-for tool in curl python3 knotd knotc knsupdate kdig timeout; do
+for tool in curl python3 openssl knotd knotc knsupdate kdig timeout; do
   command -v "$tool" >/dev/null || { echo "missing $tool (scripts/install-deps.sh)" >&2; exit 2; }
 done
 
@@ -83,6 +85,17 @@ load() { awk '{print $1","$2","$3}' /proc/loadavg; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 result() { echo "RESULT $*" | tee -a "$RESULTS"; }
 now() { date +%s.%N; }
+
+# The machine's speed at this moment, as BENCHMARKS.md measured the reference machine's
+# (`openssl speed`): a 2-vCPU VM's speed drifts between and within runs (Ed25519 verifications
+# per second have moved 2-3x in a day), so every figure below is read against these lines.
+calibrate() {
+  openssl speed -seconds 2 ecdsap256 ed25519 2>/dev/null | awk -v when="$1" -v l="$(load)" '
+    /nistp256/ { ps = $(NF-1); pv = $NF }
+    /Ed25519/ { es = $(NF-1); ev = $NF }
+    END { printf "RESULT phase=calibration when=%s openssl_ed25519_sign_per_s=%s openssl_ed25519_verify_per_s=%s openssl_p256_sign_per_s=%s openssl_p256_verify_per_s=%s load=%s\n", when, es, ev, ps, pv, l }' |
+    tee -a "$RESULTS"
+}
 
 # TLD labels the driver changes: the first $2 TLDs of a synthetic zone of $1 TLDs.
 tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) printf "t%07x\n", i }'; }
@@ -119,6 +132,8 @@ stop_daemon() {
   kill -KILL "$DPID" 2>/dev/null || true
   wait "$DPID" 2>/dev/null || true
 }
+
+calibrate start
 
 # ---- rootgovd: start time and change-to-published latency, one client --------------------
 for n in $SIZES; do
@@ -275,4 +290,5 @@ EOF
     done
   done
 fi
+calibrate end
 echo "results in $RESULTS"
