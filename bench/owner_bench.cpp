@@ -16,6 +16,10 @@
 // the authority, policies and zone modules on the owner thread, with far less noise than a
 // whole run on 2 shared vCPUs: compare designs with it, then confirm with bench/e2e/percpu.sh.
 //
+// Receipts are asked for in the form e2e_bench's `Prefer: return=minimal` gets them
+// (ReceiptForm::summary: pending decisions are not worded); OWNER_FULL_RECEIPTS=1 asks for
+// full receipts, as a client without that preference gets them.
+//
 // Usage: owner_bench ZONE LABDIR TLDFILE [CHANGES=12000] [BATCH=9] [STATE_DIR]
 //   ZONE, LABDIR, TLDFILE as bench/e2e/run.sh makes them (synth_zone.sh, `e2e_bench lab`).
 // Output: one RESULT line of key=value pairs (microseconds of owner-thread CPU per change).
@@ -192,13 +196,14 @@ int main(int argc, char** argv) {
   std::size_t published = 0;
   Clock::time_point next_render = Clock::now();
   const auto render_interval = std::chrono::milliseconds(env_ms("OWNER_RENDER_INTERVAL_MS", 1000));
+  const auth::ReceiptForm form = env_ms("OWNER_FULL_RECEIPTS", 0) != 0 ? auth::ReceiptForm::full : auth::ReceiptForm::summary;
   const auto wall0 = Clock::now();
   for (std::size_t first = 0; first < changes; first += batch) {
     const std::size_t n = std::min(batch, changes - first);
     auth::Json::Array ids;
     for (std::size_t i = first; i < first + n; ++i) {
       a.preverify(submissions[i]);
-      auto r = timed(submit, [&] { return a.submit(submissions[i]); });
+      auto r = timed(submit, [&] { return a.submit(submissions[i], form); });
       if (!r) die("submit: " + r.error().message);
       ticket.store(r->durable_ticket);
       const auth::RequestId id = r->request.id;
@@ -207,7 +212,7 @@ int main(int argc, char** argv) {
       body["vote"] = "approve";
       const std::string wire = sign(auth::DocumentType::ballot, keys.get("manager." + tlds[i % tlds.size()]), std::move(body));
       a.preverify(wire);
-      auto b = timed(confirm, [&] { return a.ballot(id, wire); });
+      auto b = timed(confirm, [&] { return a.ballot(id, wire, form); });
       if (!b) die("confirm of " + id + ": " + b.error().message);
       ticket.store(b->durable_ticket);
       ids.emplace_back(id);
@@ -218,7 +223,7 @@ int main(int argc, char** argv) {
       body["vote"] = "approve";
       const std::string wire = sign(auth::DocumentType::ballot, keys.get(d), std::move(body));
       a.preverify(wire);
-      auto r = timed(desk, [&] { return a.ballots(wire); });
+      auto r = timed(desk, [&] { return a.ballots(wire, form); });
       if (!r) die(std::string("batch ballot by ") + d + ": " + r.error().message);
       ticket.store(r->durable_ticket);
     }

@@ -465,6 +465,7 @@ struct Authority::Impl {
       failed = true;
       return flushed;
     }
+    word_all();  // a snapshot records whole decisions
     // What needs Botan (hashes) or the journal is taken here; the rest is read from the state,
     // which a forked child sees as it is at the fork.
     detail::ResumeState s;
@@ -764,14 +765,41 @@ struct Authority::Impl {
     return cs;
   }
 
-  Result<void> evaluate(RequestInfo& r) {
-    auto result = decide(r);
+  Result<void> evaluate(RequestInfo& r, ReceiptForm form = ReceiptForm::full) {
+    auto result = decide(r, form);
     track(r);
     return result;
   }
 
-  Result<void> decide(RequestInfo& r) {
-    r.decision = policy->evaluate(r.view, r.ballots, clock_now, registry);
+  // Decisions a summary receipt asked for (Policy::route): pending, without their words, and the
+  // time each was made at. word() makes the words with Policy::evaluate from the same request,
+  // ballots, time, registry and model, so they are what evaluate() would have given then: the
+  // ballots and view change only with a new evaluation (which replaces the entry), and every
+  // entry is worded before the registry or the model changes and before a snapshot records
+  // decisions. A withdrawal keeps its request's entry: its last decision is still that one.
+  std::map<RequestId, Timestamp> unworded;
+  void word(RequestInfo& r) {
+    auto it = unworded.find(r.id);
+    if (it == unworded.end()) return;
+    r.decision = policy->evaluate(r.view, r.ballots, it->second, registry);
+    unworded.erase(it);
+  }
+  void word_all() {
+    while (!unworded.empty()) word(requests.at(unworded.begin()->first));
+  }
+
+  Result<void> decide(RequestInfo& r, ReceiptForm form) {
+    if (form == ReceiptForm::summary) {
+      r.decision = policy->route(r.view, r.ballots, clock_now, registry);
+      if (r.decision.outcome == Outcome::pending) {
+        unworded.insert_or_assign(r.id, clock_now);
+      } else {
+        unworded.erase(r.id);
+      }
+    } else {
+      r.decision = policy->evaluate(r.view, r.ballots, clock_now, registry);
+      unworded.erase(r.id);
+    }
     r.updated_at = clock_now;
     switch (r.decision.outcome) {
       case Outcome::pending:
@@ -860,6 +888,7 @@ struct Authority::Impl {
   }
 
   void apply_transfer(const RequestInfo& r) {
+    word_all();  // before the registry changes
     if (const Actor* old = registry.manager_of(r.change.tld)) {
       Actor a = *old;
       std::erase(a.manages, r.change.tld);
@@ -924,7 +953,7 @@ struct Authority::Impl {
   }
 
   // ---- inputs ----
-  Result<Receipt> handle_submit(const SignedDocument& doc) {
+  Result<Receipt> handle_submit(const SignedDocument& doc, ReceiptForm form) {
     auto change = change_request_from_json(doc.document().body.canonical());
     if (!change) return std::unexpected(change.error());
     // Checked at submission only, not when replaying: a log written before these checks
@@ -975,7 +1004,7 @@ struct Authority::Impl {
     if (auto e = emit(std::move(c)); !e) return std::unexpected(e.error());
     r.state = RequestState::awaiting;
     auto [it, inserted] = requests.emplace(id, std::move(r));
-    if (auto e = evaluate(it->second); !e) return std::unexpected(e.error());
+    if (auto e = evaluate(it->second, form); !e) return std::unexpected(e.error());
     return Receipt{it->second, input_index};
   }
 
@@ -1021,7 +1050,7 @@ struct Authority::Impl {
     return binding;
   }
 
-  Result<Receipt> handle_ballot(const RequestId& id, const SignedDocument& doc) {
+  Result<Receipt> handle_ballot(const RequestId& id, const SignedDocument& doc, ReceiptForm form) {
     const Json& body = doc.document().body;
     if (body.find("requests") != nullptr) {
       return fail(Errc::invalid_input, "this ballot names several requests: send it to POST /v1/ballots");
@@ -1042,7 +1071,7 @@ struct Authority::Impl {
     r.log_indexes.push_back(input_index);
     if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
     r.ballots.push_back(Ballot{doc.document().actor, vote->vote, vote->comment, clock_now});
-    if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+    if (auto e = evaluate(r, form); !e) return std::unexpected(e.error());
     return Receipt{r, input_index};
   }
 
@@ -1075,7 +1104,7 @@ struct Authority::Impl {
     return ids;
   }
 
-  Result<BatchReceipt> handle_ballots(const SignedDocument& doc) {
+  Result<BatchReceipt> handle_ballots(const SignedDocument& doc, ReceiptForm form) {
     const Json& body = doc.document().body;
     auto ids = batch_ids(body);
     if (!ids) return std::unexpected(ids.error());
@@ -1118,7 +1147,7 @@ struct Authority::Impl {
       RequestInfo& r = requests.at(id);
       r.log_indexes.push_back(input_index);
       r.ballots.push_back(Ballot{actor, vote->vote, vote->comment, clock_now});
-      if (auto e = evaluate(r); !e) return std::unexpected(e.error());
+      if (auto e = evaluate(r, form); !e) return std::unexpected(e.error());
     }
     // After every evaluation: implementing one request may not change another's state, but the
     // receipt shows each as the whole batch left it.
@@ -1363,6 +1392,7 @@ struct Authority::Impl {
     o["previous_model_definition"] = policy->definition();
     report.log_index = log.next_index();
     if (auto e = emit(std::move(o)); !e) return std::unexpected(e.error());
+    word_all();  // under the registry and model they were decided by
     base_registry = std::move(next);
     registry = std::move(effective);
     policy = std::move(next_policy);
@@ -1614,15 +1644,15 @@ struct Authority::Impl {
       Result<void> r;
       if (event == "submitted") {
         if (auto c = check_document(*doc, "submit"); !c) return where(c.error());
-        auto x = handle_submit(*doc);
+        auto x = handle_submit(*doc, ReceiptForm::full);
         if (!x) return where(x.error());
       } else if (event == "ballot") {
         if (auto c = check_document(*doc, "ballot"); !c) return where(c.error());
-        auto x = handle_ballot(id, *doc);
+        auto x = handle_ballot(id, *doc, ReceiptForm::full);
         if (!x) return where(x.error());
       } else if (event == "ballots") {
         if (auto c = check_document(*doc, "ballot"); !c) return where(c.error());
-        auto x = handle_ballots(*doc);
+        auto x = handle_ballots(*doc, ReceiptForm::full);
         if (!x) return where(x.error());
       } else if (event == "withdrawn") {
         if (auto c = check_document(*doc, "withdraw"); !c) return where(c.error());
@@ -1740,16 +1770,16 @@ Result<std::unique_ptr<Authority>> Authority::open(AuthorityOptions options) {
   return std::unique_ptr<Authority>(new Authority(std::move(impl)));
 }
 
-Result<Receipt> Authority::submit(std::string_view wire) {
-  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_submit(doc); }, wire, "submit");
+Result<Receipt> Authority::submit(std::string_view wire, ReceiptForm form) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_submit(doc, form); }, wire, "submit");
 }
 
-Result<Receipt> Authority::ballot(const RequestId& id, std::string_view wire) {
-  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballot(id, doc); }, wire, "ballot");
+Result<Receipt> Authority::ballot(const RequestId& id, std::string_view wire, ReceiptForm form) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballot(id, doc, form); }, wire, "ballot");
 }
 
-Result<BatchReceipt> Authority::ballots(std::string_view wire) {
-  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballots(doc); }, wire, "ballot");
+Result<BatchReceipt> Authority::ballots(std::string_view wire, ReceiptForm form) {
+  return m_impl->mutate([&](const SignedDocument& doc) { return m_impl->handle_ballots(doc, form); }, wire, "ballot");
 }
 
 Result<Receipt> Authority::withdraw(const RequestId& id, std::string_view wire) {
@@ -1846,15 +1876,19 @@ Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry,
   return report;
 }
 
+// find() and list() word a decision a summary receipt left without words: the request is
+// logically unchanged (the words are what the policy gives for the same inputs).
 const RequestInfo* Authority::find(const RequestId& id) const {
   auto it = m_impl->requests.find(id);
-  return it == m_impl->requests.end() ? nullptr : &it->second;
+  if (it == m_impl->requests.end()) return nullptr;
+  m_impl->word(it->second);
+  return &it->second;
 }
 
 std::vector<const RequestInfo*> Authority::list(std::string_view state, std::string_view tld,
                                                 std::string_view awaiting) const {
   std::vector<const RequestInfo*> out;
-  for (const auto& [id, r] : m_impl->requests) {
+  for (auto& [id, r] : m_impl->requests) {
     if (!state.empty() && to_string(r.state) != state) continue;
     if (!tld.empty() && r.change.tld != tld) continue;
     if (!awaiting.empty()) {
@@ -1862,6 +1896,7 @@ std::vector<const RequestInfo*> Authority::list(std::string_view state, std::str
       const auto& a = r.decision.awaiting;
       if (std::find(a.begin(), a.end(), awaiting) == a.end()) continue;
     }
+    m_impl->word(r);
     out.push_back(&r);
   }
   return out;

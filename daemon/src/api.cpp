@@ -48,10 +48,10 @@ Problem unwired() {
 
 }  // namespace
 
-ApiResult<RequestJson> UnwiredApi::submit_request(std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::submit_request(std::string_view, bool) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::get_request(std::string_view) { return std::unexpected(unwired()); }
 ApiResult<Json> UnwiredApi::list_requests(const RequestFilter&) { return std::unexpected(unwired()); }
-ApiResult<RequestJson> UnwiredApi::post_ballot(std::string_view, std::string_view) { return std::unexpected(unwired()); }
+ApiResult<RequestJson> UnwiredApi::post_ballot(std::string_view, std::string_view, bool) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::withdraw_request(std::string_view, std::string_view) { return std::unexpected(unwired()); }
 ApiResult<RequestJson> UnwiredApi::post_batch_ballot(std::string_view, bool) { return std::unexpected(unwired()); }
 ApiResult<ZoneText> UnwiredApi::zone() { return std::unexpected(unwired()); }
@@ -71,7 +71,7 @@ void register_api_routes(Router& router, Api& api) {
   router.add(
       "POST", "/v1/requests",
       [&api](const Request& r) {
-        auto result = api.submit_request(r.body);
+        auto result = api.submit_request(r.body, r.prefers("return", "minimal"));
         if (!result) return result.error().to_response();
         const std::string location = "/v1/requests/" + result->id;
         Response res = mutation_reply(api, r, std::move(result), 201);
@@ -93,7 +93,7 @@ void register_api_routes(Router& router, Api& api) {
   router.add("GET", "/v1/requests/{id}", [&api](const Request& r) { return reply(api.get_request(r.param("id")), r); }, A);
   router.add(
       "POST", "/v1/requests/{id}/ballots",
-      [&api](const Request& r) { return mutation_reply(api, r, api.post_ballot(r.param("id"), r.body)); }, A, BodyKind::json)
+      [&api](const Request& r) { return mutation_reply(api, r, api.post_ballot(r.param("id"), r.body, r.prefers("return", "minimal"))); }, A, BodyKind::json)
       .prepare = prepare;
   router.add(
       "POST", "/v1/ballots", [&api](const Request& r) { return mutation_reply(api, r, api.post_batch_ballot(r.body, r.prefers("return", "minimal")));

@@ -86,10 +86,13 @@ class Api {
  public:
   virtual ~Api() = default;
 
-  virtual ApiResult<RequestJson> submit_request(std::string_view signed_document) = 0;
+  /// `minimal` (submit_request, post_ballot): the client asked for `Prefer: return=minimal`; the
+  /// answer then needs only render_minimal, and the authority need not word a pending
+  /// decision (authority::ReceiptForm::summary).
+  virtual ApiResult<RequestJson> submit_request(std::string_view signed_document, bool minimal) = 0;
   virtual ApiResult<RequestJson> get_request(std::string_view id) = 0;
   virtual ApiResult<Json> list_requests(const RequestFilter& filter) = 0;
-  virtual ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) = 0;
+  virtual ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document, bool minimal) = 0;
   virtual ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) = 0;
   /// One signed ballot naming several requests (body "requests": [...]); all or nothing. The
   /// answer's text is {"requests": [<each request as GET /v1/requests/{id} shows it>], "count",
@@ -131,10 +134,10 @@ class Api {
 /// Derive from it to wire the endpoints one at a time.
 class UnwiredApi : public Api {
  public:
-  ApiResult<RequestJson> submit_request(std::string_view) override;
+  ApiResult<RequestJson> submit_request(std::string_view, bool) override;
   ApiResult<RequestJson> get_request(std::string_view) override;
   ApiResult<Json> list_requests(const RequestFilter&) override;
-  ApiResult<RequestJson> post_ballot(std::string_view, std::string_view) override;
+  ApiResult<RequestJson> post_ballot(std::string_view, std::string_view, bool) override;
   ApiResult<RequestJson> withdraw_request(std::string_view, std::string_view) override;
   ApiResult<RequestJson> post_batch_ballot(std::string_view, bool) override;
   ApiResult<ZoneText> zone() override;

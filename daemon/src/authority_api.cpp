@@ -350,7 +350,7 @@ Problem AuthorityApi::refused(const Error& error, std::string_view kind) {
   return problem(error);
 }
 
-ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what) {
+ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what, bool minimal) {
   if (!result) return std::unexpected(refused(result.error(), what));
   changed();
   // Rendered on the I/O thread from the receipt's copy of the request (RequestJson::render).
@@ -363,8 +363,9 @@ ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::
     text += fmt::format(",\"log_index\":{}}}", receipt->log_index);
     return text;
   };
-  body.render = [render] { return render(&auth::request_info_to_json); };
   body.render_minimal = [render] { return render(&auth::request_summary_json); };
+  // A summary receipt's pending decision may lack its words: it has no full form.
+  if (!minimal) body.render = [render] { return render(&auth::request_info_to_json); };
   return body;
 }
 
@@ -375,8 +376,9 @@ std::function<Result<void>()> AuthorityApi::durability_wait() {
 
 void AuthorityApi::prepare_mutation(std::string_view signed_document) { m_authority->preverify(signed_document); }
 
-ApiResult<RequestJson> AuthorityApi::submit_request(std::string_view signed_document) {
-  return receipt(m_authority->submit(signed_document), "submit");
+ApiResult<RequestJson> AuthorityApi::submit_request(std::string_view signed_document, bool minimal) {
+  return receipt(m_authority->submit(signed_document, minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full),
+                 "submit", minimal);
 }
 
 ApiResult<RequestJson> AuthorityApi::get_request(std::string_view id) {
@@ -411,12 +413,14 @@ ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
   return Json(boost::json::object{{"requests", std::move(items)}, {"count", n}});
 }
 
-ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document) {
-  return receipt(m_authority->ballot(std::string(id), signed_document), "ballot");
+ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document, bool minimal) {
+  return receipt(m_authority->ballot(std::string(id), signed_document,
+                                     minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full),
+                 "ballot", minimal);
 }
 
 ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document, bool minimal) {
-  auto result = m_authority->ballots(signed_document);
+  auto result = m_authority->ballots(signed_document, minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full);
   if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
   auto render = [log_index = result->log_index](const auto& requests, std::string (*one)(const auth::RequestInfo&)) {

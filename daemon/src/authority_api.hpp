@@ -69,10 +69,10 @@ class AuthorityApi final : public Api {
   Result<std::string> reload(authority::ActorRegistry registry,
                              std::shared_ptr<const authority::Policy> policy);
 
-  ApiResult<RequestJson> submit_request(std::string_view signed_document) override;
+  ApiResult<RequestJson> submit_request(std::string_view signed_document, bool minimal) override;
   ApiResult<RequestJson> get_request(std::string_view id) override;
   ApiResult<Json> list_requests(const RequestFilter& filter) override;
-  ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document) override;
+  ApiResult<RequestJson> post_ballot(std::string_view id, std::string_view signed_document, bool minimal) override;
   ApiResult<RequestJson> post_batch_ballot(std::string_view signed_document, bool minimal) override;
   ApiResult<RequestJson> withdraw_request(std::string_view id, std::string_view signed_document) override;
   ApiResult<ZoneText> zone() override;
@@ -93,7 +93,8 @@ class AuthorityApi final : public Api {
   authority::Authority& authority() { return *m_authority; }
 
  private:
-  ApiResult<RequestJson> receipt(Result<authority::Receipt> result, std::string_view what);
+  /// `minimal`: the receipt was asked for in ReceiptForm::summary; only render_minimal is offered.
+  ApiResult<RequestJson> receipt(Result<authority::Receipt> result, std::string_view what, bool minimal = false);
   /// Counts a refused mutation of `kind` (rootgov_refused_total) and returns its problem.
   Problem refused(const Error& error, std::string_view kind);
   void arm_ticker();

@@ -179,6 +179,9 @@ class Evaluator {
   }
 
   Decision decision() const;
+  /// decision() without its words while the outcome is pending (Policy::route).
+  Decision routing() const;
+  bool pending() const { return m_outcome == Outcome::pending; }
 
  private:
   // --- membership -------------------------------------------------------------------------
@@ -598,6 +601,36 @@ class Evaluator {
   bool m_no_path = false;
 };
 
+// Where a pending request goes next: who is awaited and who may comment, the open stage and its
+// deadline (decision() takes these from here and adds the words).
+Decision Evaluator::routing() const {
+  Decision d;
+  d.outcome = m_outcome;
+  std::set<ActorId> awaiting, may_comment;
+  if (m_group < m_groups.size()) {
+    for (std::size_t i : m_groups[m_group]) {
+      const StageRun& r = m_runs[i];
+      if (r.state != State::open) continue;
+      if (d.stage.empty()) d.stage = r.spec->id;
+      for (const auto& m : r.members) {
+        if (!r.votes.contains(m.id)) (r.spec->advisory ? may_comment : awaiting).insert(m.id);
+      }
+      if (r.deadline && (!d.deadline || *r.deadline < *d.deadline)) d.deadline = r.deadline;
+    }
+  }
+  for (std::size_t i : m_background) {
+    const StageRun& r = m_runs[i];
+    if (r.state != State::open) continue;
+    for (const auto& m : r.members) {
+      if (!r.votes.contains(m.id)) may_comment.insert(m.id);
+    }
+  }
+  for (const auto& id : awaiting) may_comment.erase(id);
+  d.awaiting.assign(awaiting.begin(), awaiting.end());
+  d.may_comment.assign(may_comment.begin(), may_comment.end());
+  return d;
+}
+
 Decision Evaluator::decision() const {
   Decision d;
   d.outcome = m_outcome;
@@ -710,20 +743,21 @@ Decision Evaluator::decision() const {
       break;
     }
     case Outcome::pending: {
-      std::set<ActorId> awaiting, may_comment;
+      // Where the request goes next is routing()'s, so route() and evaluate() cannot disagree.
+      Decision next = routing();
+      d.stage = std::move(next.stage);
+      d.awaiting = std::move(next.awaiting);
+      d.may_comment = std::move(next.may_comment);
+      d.deadline = next.deadline;
       std::vector<std::string> open;
-      std::optional<Timestamp> deadline;
       if (m_group < m_groups.size()) {
         for (std::size_t i : m_groups[m_group]) {
           const StageRun& r = m_runs[i];
           if (r.state != State::open) continue;
-          if (d.stage.empty()) d.stage = r.spec->id;
           std::vector<ActorId> missing;
           for (const auto& m : r.members) {
             if (!r.votes.contains(m.id)) missing.push_back(m.id);
           }
-          for (const auto& id : missing) (r.spec->advisory ? may_comment : awaiting).insert(id);
-          if (r.deadline && (!deadline || *r.deadline < *deadline)) deadline = r.deadline;
           const std::string& rule = d.stages[i].rule;  // the stage reports follow m_runs
           std::string line = r.spec->advisory
                                  ? fmt::format("stage '{}': {}; {} may still advise", r.spec->name, rule, names(missing))
@@ -736,17 +770,6 @@ Decision Evaluator::decision() const {
           open.push_back(std::move(line));
         }
       }
-      for (std::size_t i : m_background) {
-        const StageRun& r = m_runs[i];
-        if (r.state != State::open) continue;
-        for (const auto& m : r.members) {
-          if (!r.votes.contains(m.id)) may_comment.insert(m.id);
-        }
-      }
-      for (const auto& id : awaiting) may_comment.erase(id);
-      d.awaiting.assign(awaiting.begin(), awaiting.end());
-      d.may_comment.assign(may_comment.begin(), may_comment.end());
-      d.deadline = deadline;
       d.explanation = fmt::format("pending at {}{}", join(open, "; also open: "), advice_text);
       break;
     }
@@ -844,6 +867,13 @@ Decision ModelPolicy::evaluate(const RequestView& request, std::span<const Ballo
   Evaluator ev(m_spec, request, ballots, registry);
   ev.run(now);
   return ev.decision();
+}
+
+Decision ModelPolicy::route(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
+                            const ActorRegistry& registry) const {
+  Evaluator ev(m_spec, request, ballots, registry);
+  ev.run(now);
+  return ev.pending() ? ev.routing() : ev.decision();
 }
 
 }  // namespace rootgov::policies

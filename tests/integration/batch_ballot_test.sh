@@ -17,6 +17,13 @@ for tld in br de jp; do
   id=$("$ROOTGOV" submit --as "$K/manager.$tld.key" --kind ds-update --tld "$tld" --ds "4242 13 2 $DIGEST")
   IDS+=("$id")
 done
+# `rootgov submit` asks for the minimal answer, so the daemon did not word the pending decision
+# then; whoever reads the request gets the words all the same.
+EXPL=$("$ROOTGOV" status "${IDS[0]}" --json | jq -r '.decision.explanation')
+case $EXPL in
+  "pending at stage "*"awaiting manager.br"*) ;;
+  *) fail "the status of a minimally answered submission lacks its explanation: '$EXPL'" ;;
+esac
 # Each TLD manager confirms its own request (a single ballot each).
 for i in 0 1 2; do
   tld=$(echo br de jp | cut -d' ' -f$((i + 1)))

@@ -256,6 +256,124 @@ TEST_F(AuthorityTest, RequestSummaryJsonHasTheRoutingFieldsOnly) {
   EXPECT_LT(request_summary_json(done.request).size() * 4, request_info_to_json(done.request).size());
 }
 
+// A TestPolicy whose words depend on the registry (who manages the TLD) and on the time of
+// the decision, and whose route() leaves a pending decision without words. Counts wordings.
+class WordingPolicy : public TestPolicy {
+ public:
+  Decision evaluate(const RequestView& r, std::span<const Ballot> ballots, Timestamp now,
+                    const ActorRegistry& reg) const override {
+    ++wordings;
+    return worded(r, ballots, now, reg);
+  }
+  Decision route(const RequestView& r, std::span<const Ballot> ballots, Timestamp now,
+                 const ActorRegistry& reg) const override {
+    Decision d = worded(r, ballots, now, reg);
+    if (d.outcome == Outcome::pending) {
+      d.explanation.clear();
+      d.rules_applied.clear();
+    }
+    return d;
+  }
+  mutable int wordings = 0;
+
+ private:
+  Decision worded(const RequestView& r, std::span<const Ballot> ballots, Timestamp now, const ActorRegistry& reg) const {
+    Decision d = TestPolicy::evaluate(r, ballots, now, reg);
+    const Actor* m = reg.manager_of(r.tld);
+    d.explanation += " (manager of '" + r.tld + "': " + (m != nullptr ? m->id : std::string("none")) + ")";
+    d.rules_applied = {"decided at " + format_time(now)};
+    return d;
+  }
+};
+
+// ReceiptForm::summary: the receipt's pending decision has no words and the policy is not asked
+// for them; whoever reads the request later (find, list, a snapshot) gets exactly the words a
+// full receipt would have had at that input, even after the clock moved and a transfer changed
+// the registry the words depend on.
+TEST_F(AuthorityTest, SummaryReceiptsLeaveTheWordsToTheReaderAndTheyMatchAFullRun) {
+  auto lazy_policy = std::make_shared<WordingPolicy>();
+  AuthorityOptions lazy_options = options();
+  lazy_options.policy = lazy_policy;
+  AuthorityOptions full_options = options();
+  full_options.state_dir = dir.string() + "-full";
+  fs::remove_all(full_options.state_dir);
+  full_options.policy = std::make_shared<WordingPolicy>();
+  auto lazy = Authority::open(lazy_options).value();
+  auto full = Authority::open(full_options).value();
+  // Every document goes to both; the lazy authority asks for summary receipts.
+  auto both_submit = [&](const std::string& wire) {
+    auto l = lazy->submit(wire, ReceiptForm::summary);
+    auto f = full->submit(wire);
+    EXPECT_TRUE(l && f);
+    return l.value();
+  };
+  auto both_ballot = [&](const RequestId& id, const std::string& wire) {
+    auto l = lazy->ballot(id, wire, ReceiptForm::summary);
+    auto f = full->ballot(id, wire);
+    EXPECT_TRUE(l && f);
+    return l.value();
+  };
+  auto expect_same_requests = [&](std::string_view when) {
+    const auto f = full->list();
+    const auto l = lazy->list();
+    ASSERT_EQ(l.size(), f.size()) << when;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      EXPECT_EQ(request_info_to_json(*l[i]), request_info_to_json(*f[i])) << when;
+    }
+  };
+
+  const int before = lazy_policy->wordings;
+  auto ds = both_submit(submit_doc("manager.br", R"({"kind":"ds-update","tld":"br","ds":[]})"));
+  EXPECT_EQ(ds.request.state, RequestState::awaiting);
+  EXPECT_EQ(ds.request.decision.awaiting, std::vector<ActorId>{"manager.br"});
+  EXPECT_EQ(ds.request.decision.stage, "contact-confirmation");
+  EXPECT_TRUE(ds.request.decision.explanation.empty());
+  EXPECT_EQ(lazy_policy->wordings, before) << "a summary receipt must not ask for words";
+
+  // The clock moves on; the words keep the time of the decision.
+  const std::string advance = advance_doc("instructor", "1d");
+  ASSERT_TRUE(lazy->advance_clock(advance));
+  ASSERT_TRUE(full->advance_clock(advance));
+
+  // A transfer of .br is approved and implemented: the registry the words depend on changes.
+  auto t = both_submit(submit_doc("manager.br", R"({"kind":"transfer","tld":"br","manager":"gov.br"})"));
+  both_ballot(t.request.id, ballot_doc("manager.br", t.request.id, "approve"));
+  auto done = both_ballot(t.request.id, ballot_doc("ntia", t.request.id, "approve"));
+  EXPECT_EQ(done.request.state, RequestState::published);
+  EXPECT_FALSE(done.request.decision.explanation.empty()) << "a final decision always has its words";
+  ASSERT_EQ(lazy->registry().manager_of("br")->id, "gov.br");
+
+  const RequestInfo* got = lazy->find(ds.request.id);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->decision.explanation, "awaiting contact confirmation (manager of 'br': manager.br)");
+  EXPECT_EQ(got->decision.rules_applied, std::vector<std::string>{"decided at " + format_time(ds.request.updated_at)});
+  expect_same_requests("after the transfer");
+  const int after_reading = lazy_policy->wordings;
+  lazy->find(ds.request.id);
+  EXPECT_EQ(lazy_policy->wordings, after_reading) << "words are made once";
+
+  // A withdrawn request keeps the words it had.
+  auto second = both_submit(submit_doc("manager.com", R"({"kind":"ds-update","tld":"com","ds":[]})"));
+  Json w(Json::Object{});
+  w["request"] = second.request.id;
+  const std::string withdrawal = doc("manager.com", DocumentType::withdraw, w);
+  ASSERT_TRUE(lazy->withdraw(second.request.id, withdrawal));
+  ASSERT_TRUE(full->withdraw(second.request.id, withdrawal));
+  expect_same_requests("after a withdrawal");
+
+  // A snapshot (clean shutdown) records whole decisions: the resumed state reads the same.
+  auto third = both_submit(submit_doc("manager.net", R"({"kind":"ds-update","tld":"net","ds":[]})"));
+  EXPECT_TRUE(third.request.decision.explanation.empty());
+  EXPECT_EQ(lazy->find(third.request.id)->decision.explanation,
+            "awaiting contact confirmation (manager of 'net': manager.net)");
+  lazy.reset();
+  lazy = Authority::open(lazy_options).value();
+  EXPECT_EQ(lazy->startup().replayed_entries, 0u) << "resumed from the shutdown snapshot";
+  expect_same_requests("after a restart");
+  full.reset();
+  fs::remove_all(full_options.state_dir);
+}
+
 TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {
   auto a = Authority::open(options()).value();
   std::uint32_t serial = a->serial();

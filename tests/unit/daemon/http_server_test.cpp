@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -148,8 +149,9 @@ struct ProbeApi : UnwiredApi {
     inside.fetch_sub(1);
     return Json(boost::json::object{{"model", "us-status-quo"}});
   }
-  ApiResult<RequestJson> submit_request(std::string_view body) override {
+  ApiResult<RequestJson> submit_request(std::string_view body, bool minimal) override {
     last_body = std::string(body);
+    asked_minimal.push_back(minimal);
     submit_thread = std::this_thread::get_id();
     // The answer is made later, off the authority executor (RequestJson::render).
     RequestJson answer{{}, "ROOT-MGMT#20051118001", {}, {}};
@@ -167,6 +169,7 @@ struct ProbeApi : UnwiredApi {
     return answer;
   }
   int minimal_renders = 0;
+  std::vector<bool> asked_minimal;  // submit_request's `minimal`, call by call
   std::thread::id submit_thread;
   std::thread::id render_thread;
   int renders = 0;
@@ -288,6 +291,8 @@ TEST_F(ServerTest, PreferReturnMinimalGetsTheMinimalReceipt) {
   std::lock_guard lock(m_api.mutex);
   EXPECT_EQ(m_api.minimal_renders, 1);
   EXPECT_EQ(m_api.renders, 1);
+  // The handler was told which form the client wants, so the authority can skip wording.
+  EXPECT_EQ(m_api.asked_minimal, (std::vector<bool>{true, false}));
 }
 
 TEST_F(ServerTest, ApiProblemsAndUnwiredEndpoints) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,26 @@ struct DriveResult {
   Timestamp now;
 };
 
+/// Policy::route's contract against evaluate() for the same inputs: a pending decision agrees
+/// on where the request goes next; any other outcome is the whole decision.
+inline void expect_route_agrees(const authority::Policy& policy, const RequestView& req, std::span<const Ballot> ballots,
+                                Timestamp now, const ActorRegistry& reg, const Decision& full) {
+  const Decision routed = policy.route(req, ballots, now, reg);
+  EXPECT_EQ(routed.outcome, full.outcome) << full.explanation;
+  EXPECT_EQ(routed.stage, full.stage) << full.explanation;
+  EXPECT_EQ(routed.awaiting, full.awaiting) << full.explanation;
+  EXPECT_EQ(routed.may_comment, full.may_comment) << full.explanation;
+  EXPECT_EQ(routed.deadline.has_value(), full.deadline.has_value()) << full.explanation;
+  if (routed.deadline && full.deadline) EXPECT_EQ(routed.deadline->seconds, full.deadline->seconds);
+  if (full.outcome != Outcome::pending) {
+    EXPECT_EQ(routed.explanation, full.explanation);
+    EXPECT_EQ(routed.rules_applied, full.rules_applied);
+    EXPECT_EQ(routed.approvers, full.approvers);
+    EXPECT_EQ(routed.stages.size(), full.stages.size());
+    EXPECT_EQ(routed.ballots_counted.size(), full.ballots_counted.size());
+  }
+}
+
 /// Plays a request to its end as the authority would: evaluate, let one actor cast one ballot,
 /// evaluate again. With `advisors_object`, every actor that may comment first rejects (once);
 /// then the first awaited actor that answers casts its ballot; when nobody answers, the clock jumps to the next deadline, or a year on if
@@ -80,6 +101,7 @@ inline DriveResult drive(const authority::Policy& policy, const RequestView& req
   std::set<ActorId> advised;
   for (int step = 0; step < 5000; ++step) {
     out.decision = policy.evaluate(req, out.ballots, out.now, reg);
+    expect_route_agrees(policy, req, out.ballots, out.now, reg, out.decision);
     const Decision& d = out.decision;
     if (d.outcome != Outcome::pending) return out;
     bool acted = false;
@@ -111,6 +133,7 @@ inline DriveResult drive(const authority::Policy& policy, const RequestView& req
     }
     out.now = Timestamp{out.now.seconds + 365 * kDay};
     out.decision = policy.evaluate(req, out.ballots, out.now, reg);
+    expect_route_agrees(policy, req, out.ballots, out.now, reg, out.decision);
     return out;
   }
   ADD_FAILURE() << "drive did not end";

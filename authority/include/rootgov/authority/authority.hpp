@@ -60,6 +60,14 @@ struct AuthorityOptions {
   PolicyResolver resolve_policy;
 };
 
+/// How much of a request a mutation's receipt must carry. `summary`: what
+/// request_summary_json shows (id, state, awaited actors, serial) is exact, but a decision that
+/// leaves the request pending may lack its words (rules_applied, ballots_counted, approvers,
+/// stages, explanation; Policy::route), so the policy is not asked to word a decision nobody
+/// reads yet. find() and list() always give the whole request, worded as the policy would have
+/// worded it at that input (docs/design/workflow.md "Decisions worded when read").
+enum class ReceiptForm { full, summary };
+
 /// What the authority reports after a mutation: the request as it stands now.
 struct Receipt {
   RequestInfo request;
@@ -180,8 +188,9 @@ class Authority {
   static Result<std::unique_ptr<Authority>> open(AuthorityOptions options);
 
   /// Each takes the wire form of a signed document ({"document": {...}, "signature": "..."}).
-  Result<Receipt> submit(std::string_view signed_document);
-  Result<Receipt> ballot(const RequestId& id, std::string_view signed_document);
+  /// `form`: see ReceiptForm (the state the mutation leaves is the same either way).
+  Result<Receipt> submit(std::string_view signed_document, ReceiptForm form = ReceiptForm::full);
+  Result<Receipt> ballot(const RequestId& id, std::string_view signed_document, ReceiptForm form = ReceiptForm::full);
   Result<Receipt> withdraw(const RequestId& id, std::string_view signed_document);
   /// A batch ballot: one signed "ballot" document whose body names several requests
   /// ({"requests": [id, ...], "vote", "comment"}), as a desk that approves a queue of routine
@@ -190,7 +199,8 @@ class Authority {
   /// nothing is recorded and the error lists every request refused and why. Accepted, it is
   /// one "ballots" log entry, then each request is counted and evaluated in the document's
   /// order, exactly as if it had received its own ballot (docs/design/workflow.md "Batch ballots").
-  Result<BatchReceipt> ballots(std::string_view signed_document);
+  /// With ReceiptForm::summary the receipt's pending requests may lack their decisions' words.
+  Result<BatchReceipt> ballots(std::string_view signed_document, ReceiptForm form = ReceiptForm::full);
   static constexpr std::size_t kMaxBatch = 1000;
   /// An administrative clock advance, signed by an actor with role "instructor" (simulated
   /// clock only). Timeouts that the new time passes fire in deadline order.

@@ -68,6 +68,16 @@ class Policy {
   /// call. Deadlines passed by `now` take their stage's default outcome.
   virtual Decision evaluate(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                             const ActorRegistry& registry) const = 0;
+
+  /// As evaluate(), for a caller that needs only where the request goes next. A pending
+  /// Decision MUST have outcome, stage, awaiting, may_comment and deadline as evaluate() gives
+  /// them and MAY leave rules_applied, ballots_counted, approvers, stages and explanation empty;
+  /// any other outcome MUST be the whole Decision. The authority words a pending decision with
+  /// evaluate() (same inputs) only when someone reads it. Default: evaluate().
+  virtual Decision route(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
+                         const ActorRegistry& registry) const {
+    return evaluate(request, ballots, now, registry);
+  }
 };
 
 /// Rebuilds a policy from what the audit log records of it: its id() and definition() ("" for a

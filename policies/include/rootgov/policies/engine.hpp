@@ -29,6 +29,8 @@ class ModelPolicy final : public authority::Policy {
   Result<void> may_submit(const authority::RequestView& request, const authority::ActorRegistry& registry) const override;
   authority::Decision evaluate(const authority::RequestView& request, std::span<const authority::Ballot> ballots,
                                authority::Timestamp now, const authority::ActorRegistry& registry) const override;
+  authority::Decision route(const authority::RequestView& request, std::span<const authority::Ballot> ballots,
+                            authority::Timestamp now, const authority::ActorRegistry& registry) const override;
 
   const ModelSpec& spec() const { return m_spec; }
 
