@@ -78,7 +78,9 @@ inline void expect_route_agrees(const authority::Policy& policy, const RequestVi
   EXPECT_EQ(routed.awaiting, full.awaiting) << full.explanation;
   EXPECT_EQ(routed.may_comment, full.may_comment) << full.explanation;
   EXPECT_EQ(routed.deadline.has_value(), full.deadline.has_value()) << full.explanation;
-  if (routed.deadline && full.deadline) EXPECT_EQ(routed.deadline->seconds, full.deadline->seconds);
+  if (routed.deadline && full.deadline) {
+    EXPECT_EQ(routed.deadline->seconds, full.deadline->seconds);
+  }
   if (full.outcome != Outcome::pending) {
     EXPECT_EQ(routed.explanation, full.explanation);
     EXPECT_EQ(routed.rules_applied, full.rules_applied);
