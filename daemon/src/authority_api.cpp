@@ -350,6 +350,11 @@ Problem AuthorityApi::refused(const Error& error, std::string_view kind) {
   return problem(error);
 }
 
+namespace {
+// The receipt the authority must make for a client that did (or did not) prefer return=minimal.
+auth::ReceiptForm form_of(bool minimal) { return minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full; }
+}  // namespace
+
 ApiResult<RequestJson> AuthorityApi::receipt(Result<auth::Receipt> result, std::string_view what, bool minimal) {
   if (!result) return std::unexpected(refused(result.error(), what));
   changed();
@@ -377,7 +382,7 @@ std::function<Result<void>()> AuthorityApi::durability_wait() {
 void AuthorityApi::prepare_mutation(std::string_view signed_document) { m_authority->preverify(signed_document); }
 
 ApiResult<RequestJson> AuthorityApi::submit_request(std::string_view signed_document, bool minimal) {
-  return receipt(m_authority->submit(signed_document, minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full),
+  return receipt(m_authority->submit(signed_document, form_of(minimal)),
                  "submit", minimal);
 }
 
@@ -414,13 +419,12 @@ ApiResult<Json> AuthorityApi::list_requests(const RequestFilter& filter) {
 }
 
 ApiResult<RequestJson> AuthorityApi::post_ballot(std::string_view id, std::string_view signed_document, bool minimal) {
-  return receipt(m_authority->ballot(std::string(id), signed_document,
-                                     minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full),
+  return receipt(m_authority->ballot(std::string(id), signed_document, form_of(minimal)),
                  "ballot", minimal);
 }
 
 ApiResult<RequestJson> AuthorityApi::post_batch_ballot(std::string_view signed_document, bool minimal) {
-  auto result = m_authority->ballots(signed_document, minimal ? auth::ReceiptForm::summary : auth::ReceiptForm::full);
+  auto result = m_authority->ballots(signed_document, form_of(minimal));
   if (!result) return std::unexpected(refused(result.error(), "batch-ballot"));
   changed();
   auto render = [log_index = result->log_index](const auto& requests, std::string (*one)(const auth::RequestInfo&)) {
