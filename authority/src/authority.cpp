@@ -742,12 +742,25 @@ struct Authority::Impl {
   }
 
   // Checks a request against the zone as it is now; errors are refusals.
+  // The technical check at submission: the change set, and the zone's checks of it.
   Result<zone::ChangeSet> validate(const ChangeRequest& c, zone::Findings* warnings) const {
+    auto cs = change_set_for(c);
+    if (!cs) return std::unexpected(cs.error());
+    if (!cs->empty()) {
+      zone::Findings findings = zone->check(*cs);
+      if (zone::has_errors(findings)) return std::unexpected(technical_check_failed(findings));
+      if (warnings != nullptr) *warnings = std::move(findings);
+    }
+    return cs;
+  }
+
+  // The change set of a request, refused when the TLD's existence does not fit its kind.
+  Result<zone::ChangeSet> change_set_for(const ChangeRequest& c) const {
     auto cs = to_change_set(c);
     if (!cs) return std::unexpected(cs.error());
     if (c.kind != ChangeKind::root_update) {
       auto tld = zone::Name::parse(c.tld + ".").value();
-      bool exists = zone->delegation(tld).has_value();
+      bool exists = zone->has_tld(tld);
       if (c.kind == ChangeKind::delegate && exists) {
         return fail(Errc::conflict, "TLD '" + c.tld + "' already exists; use ns-update or ds-update to change it");
       }
@@ -755,14 +768,11 @@ struct Authority::Impl {
         return fail(Errc::not_found, "no TLD '" + c.tld + "' in the root zone");
       }
     }
-    if (!cs->empty()) {
-      zone::Findings findings = zone->check(*cs);
-      if (zone::has_errors(findings)) {
-        return fail(Errc::invalid_input, "technical check failed: " + join_findings(findings));
-      }
-      if (warnings != nullptr) *warnings = std::move(findings);
-    }
     return cs;
+  }
+
+  static Error technical_check_failed(const zone::Findings& findings) {
+    return Error{Errc::invalid_input, "technical check failed: " + join_findings(findings)};
   }
 
   Result<void> evaluate(RequestInfo& r, ReceiptForm form = ReceiptForm::full) {
@@ -830,41 +840,39 @@ struct Authority::Impl {
     return emit(std::move(o));
   }
 
+  // Implements an approved request. The supplemental technical check (the zone may have changed
+  // since submission) is the zone transaction's own staging, so the change is checked and
+  // applied in one pass; a check that fails changes nothing. A transfer's registry change
+  // follows the zone's.
   Result<void> implement(RequestInfo& r) {
-    // Supplemental technical check: the zone may have changed since submission.
-    zone::Findings warnings;
-    auto cs = validate_for_implementation(r.change, &warnings);
+    std::vector<std::string> changed;
+    auto cs = change_set_for(r.change);
+    Result<void> applied;
     if (!cs) {
+      applied = std::unexpected(cs.error());
+    } else if (!cs->empty()) {
+      auto names = apply_to_zone(*cs);
+      if (names) {
+        changed = std::move(*names);
+      } else {
+        applied = std::unexpected(names.error());
+      }
+    }
+    if (!applied) {
+      const std::string& why = applied.error().message;
       r.state = RequestState::rejected;
-      r.findings.push_back("error: supplemental-check: " + cs.error().message);
+      r.findings.push_back("error: supplemental-check: " + why);
       Json o = entry("decided");
       o["request"] = r.id;
       o["outcome"] = "rejected";
       o["stage"] = "supplemental-technical-check";
-      o["explanation"] = "rejected at implementation: " + cs.error().message;
+      o["explanation"] = "rejected at implementation: " + why;
       r.decision.outcome = Outcome::rejected;
-      r.decision.explanation = "rejected at implementation: " + cs.error().message;
+      r.decision.explanation = "rejected at implementation: " + why;
       r.log_indexes.push_back(log.next_index());
       return emit(std::move(o));
     }
-    std::vector<std::string> changed;
     if (r.change.kind == ChangeKind::transfer) apply_transfer(r);
-    if (!cs->empty()) {
-      auto applied = apply_to_zone(*cs);
-      if (!applied) {
-        r.state = RequestState::rejected;
-        r.decision.outcome = Outcome::rejected;
-        r.decision.explanation = "rejected at implementation: " + applied.error().message;
-        Json o = entry("decided");
-        o["request"] = r.id;
-        o["outcome"] = "rejected";
-        o["stage"] = "implementation";
-        o["explanation"] = r.decision.explanation;
-        r.log_indexes.push_back(log.next_index());
-        return emit(std::move(o));
-      }
-      changed = std::move(*applied);
-    }
     r.state = RequestState::implemented;
     r.serial = zone->soa().serial;
     r.zone_digest = digest.hex();
@@ -881,10 +889,6 @@ struct Authority::Impl {
     p["serial"] = *r.serial;
     r.log_indexes.push_back(log.next_index());
     return emit(std::move(p));
-  }
-
-  Result<zone::ChangeSet> validate_for_implementation(const ChangeRequest& c, zone::Findings* warnings) const {
-    return validate(c, warnings);
   }
 
   void apply_transfer(const RequestInfo& r) {
@@ -904,20 +908,21 @@ struct Authority::Impl {
   // Applies a change set to the zone, re-signs what changed, updates the digest. Returns the
   // changed owner names.
   Result<std::vector<std::string>> apply_to_zone(const zone::ChangeSet& cs) {
-    // Nodes the change can touch, kept to update the digest by difference.
-    std::map<zone::Name, std::optional<zone::Node>> before;
+    // The digest contributions of the nodes the change can touch, to update it by difference.
+    std::map<zone::Name, std::optional<zone::ZoneDigest::Hash>> before;
     auto keep = [&](const zone::Name& n) {
       if (before.contains(n)) return;
       const zone::Node* node = zone->zone().node(n);
-      before[n] = node ? std::optional<zone::Node>(*node) : std::nullopt;
+      before[n] = node ? std::optional(zone::ZoneDigest::node_hash(n, *node)) : std::nullopt;
     };
     keep(zone::Name());
     for (const auto& op : cs.operations) {
       std::visit(
           [&](const auto& o) {
             using T = std::decay_t<decltype(o)>;
-            if constexpr (std::is_same_v<T, zone::op::SetNs> || std::is_same_v<T, zone::op::SetDs> ||
-                          std::is_same_v<T, zone::op::RemoveDelegation>) {
+            if constexpr (std::is_same_v<T, zone::op::SetDs>) {
+              keep(o.tld);  // a DS set changes its TLD's node only
+            } else if constexpr (std::is_same_v<T, zone::op::SetNs> || std::is_same_v<T, zone::op::RemoveDelegation>) {
               keep(o.tld);
               if (auto d = zone->delegation(o.tld)) {
                 for (const auto& h : d->ns) keep(h);
@@ -934,7 +939,7 @@ struct Authority::Impl {
     }
     std::int64_t today = clock_now.seconds / kSecondsPerDay;
     auto applied = zone->apply(cs, today);
-    if (!applied) return fail(Errc::check_failed, join_findings(applied.error()));
+    if (!applied) return std::unexpected(technical_check_failed(applied.error()));
     std::vector<std::string> changed;
     bool full_digest = false;
     for (const auto& n : applied->changed_names) {
@@ -944,7 +949,7 @@ struct Authority::Impl {
         full_digest = true;
         continue;
       }
-      digest.update(n, it->second ? &*it->second : nullptr, zone->zone().node(n));
+      digest.replace(n, it->second ? &*it->second : nullptr, zone->zone().node(n));
     }
     if (full_digest) digest = zone::ZoneDigest::of(zone->zone());
     if (!replaying) unsigned_names.insert(applied->changed_names.begin(), applied->changed_names.end());

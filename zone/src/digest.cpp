@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <stdexcept>
 
 #include "encoding.hpp"
 
@@ -18,6 +19,14 @@ bool excluded(RrType t) {
 struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
 };
+
+// SHA-256 fetched once: with OpenSSL 3 every EVP_DigestInit_ex(EVP_sha256()) looks the
+// algorithm up again, which costs as much as hashing a small node. A fetched EVP_MD is
+// immutable and shared by every thread; each thread keeps its own context.
+const EVP_MD* sha256_md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
 
 }  // namespace
 
@@ -34,11 +43,13 @@ std::array<std::uint8_t, 32> ZoneDigest::node_hash(const Name& owner, const Node
     }
   }
   std::array<std::uint8_t, 32> out{};
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
-  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  const EVP_MD* md = sha256_md();
+  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), buf.data(), buf.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
+    throw std::runtime_error("SHA-256 is not available from OpenSSL");  // INVARIANT: OpenSSL always has it
+  }
   return out;
 }
 
@@ -50,6 +61,11 @@ ZoneDigest ZoneDigest::of(const Zone& zone) {
 
 void ZoneDigest::update(const Name& owner, const Node* before, const Node* after) {
   if (before != nullptr) subtract(node_hash(owner, *before));
+  if (after != nullptr) add(node_hash(owner, *after));
+}
+
+void ZoneDigest::replace(const Name& owner, const Hash* before, const Node* after) {
+  if (before != nullptr) subtract(*before);
   if (after != nullptr) add(node_hash(owner, *after));
 }
 

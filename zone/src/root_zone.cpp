@@ -127,6 +127,12 @@ std::optional<Delegation> RootZone::delegation(const Name& tld) const {
   return d;
 }
 
+bool RootZone::has_tld(const Name& tld) const {
+  if (!is_tld(tld)) return false;
+  const Node* node = m_zone.node(tld);
+  return node != nullptr && node->find(rrtype::kNs) != nullptr;
+}
+
 std::optional<Host> RootZone::host(const Name& name) const {
   const Node* node = m_zone.node(name);
   if (node == nullptr) return std::nullopt;

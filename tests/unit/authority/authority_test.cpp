@@ -852,6 +852,71 @@ TEST_F(AuthorityTest, ABatchBallotIsAllOrNothing) {
   EXPECT_EQ(again.error().code, Errc::unauthorized) << "a replayed batch is refused like any replayed document";
 }
 
+// The supplemental technical check: a request that passed at submission but no longer fits the
+// zone when it is approved is rejected at implementation, and the zone, its digest and serial
+// and the registry stay as they were; the log records it, verifies and replays. Both ways the
+// check can fail: the TLD's existence (a second delegation of the same TLD) and the zone's own
+// checks (removing a TLD whose name server has meanwhile come to serve another TLD).
+TEST_F(LogVerifyTest, ARequestTheZoneNoLongerAdmitsIsRejectedAtImplementationAndChangesNothing) {
+  const char* kOrg = R"({"kind":"delegate","tld":"org","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"}]})";
+  const char* kComViaBr =
+      R"({"kind":"ns-update","tld":"com","ns":[{"host":"a.gtld-servers.net"},{"host":"b.gtld-servers.net"},{"host":"a.dns.br"}]})";
+  std::map<RequestId, RequestState> states;
+  {
+    auto a = Authority::open(options()).value();
+    auto org1 = a->submit(submit_doc("iana", kOrg)).value();
+    auto org2 = a->submit(submit_doc("iana", kOrg));
+    ASSERT_TRUE(org2) << "a second delegation of a TLD not yet delegated passes at submission: " << org2.error().message;
+    auto revoke = a->submit(submit_doc("manager.br", R"({"kind":"revoke","tld":"br"})"));
+    ASSERT_TRUE(revoke) << "nothing else uses br's name servers yet: " << revoke.error().message;
+    auto com = a->submit(submit_doc("manager.com", kComViaBr)).value();
+    ASSERT_TRUE(a->ballot(org1.request.id, ballot_doc("ntia", org1.request.id, "approve")));
+    ASSERT_TRUE(a->ballot(com.request.id, ballot_doc("manager.com", com.request.id, "approve")));
+    ASSERT_TRUE(a->ballot(com.request.id, ballot_doc("ntia", com.request.id, "approve")));
+    ASSERT_EQ(a->find(org1.request.id)->state, RequestState::published);
+    ASSERT_EQ(a->find(com.request.id)->state, RequestState::published);
+
+    const std::string zone = a->zone_text();
+    const Summary before = a->summary();
+    const std::uint32_t serial = a->serial();
+    auto expect_refused = [&](const RequestId& id, const std::string& why) {
+      SCOPED_TRACE(id);
+      const RequestInfo* r = a->find(id);
+      EXPECT_EQ(r->state, RequestState::rejected);
+      EXPECT_EQ(r->decision.outcome, Outcome::rejected);
+      EXPECT_EQ(r->decision.explanation.rfind("rejected at implementation: ", 0), 0u) << r->decision.explanation;
+      EXPECT_NE(r->decision.explanation.find(why), std::string::npos) << r->decision.explanation;
+      ASSERT_FALSE(r->findings.empty());
+      EXPECT_EQ(r->findings.back().rfind("error: supplemental-check: ", 0), 0u) << r->findings.back();
+      EXPECT_FALSE(r->serial.has_value());
+      auto last = Json::parse(a->log_entries(a->log_size() - 1, 1).front()).value();
+      EXPECT_EQ(*last.find("event")->as_string(), "decided");
+      EXPECT_EQ(*last.find("request")->as_string(), id);
+      EXPECT_EQ(*last.find("outcome")->as_string(), "rejected");
+      EXPECT_EQ(*last.find("stage")->as_string(), "supplemental-technical-check");
+      EXPECT_EQ(a->zone_text(), zone);
+      EXPECT_EQ(a->summary().zone_digest, before.zone_digest);
+      EXPECT_EQ(a->serial(), serial);
+    };
+    auto second = a->ballot(org2->request.id, ballot_doc("ntia", org2->request.id, "approve"));
+    ASSERT_TRUE(second) << "the ballot itself is valid: " << second.error().message;
+    expect_refused(org2->request.id, "TLD 'org' already exists");
+
+    ASSERT_TRUE(a->ballot(revoke->request.id, ballot_doc("manager.br", revoke->request.id, "approve")));
+    ASSERT_TRUE(a->ballot(revoke->request.id, ballot_doc("ntia", revoke->request.id, "approve")));
+    expect_refused(revoke->request.id, "also serves 'com.'");
+    EXPECT_NE(a->zone_text().find("br.\t172800\tIN\tNS\ta.dns.br."), std::string::npos) << "br is still delegated";
+    ASSERT_NE(a->registry().manager_of("br"), nullptr);
+    EXPECT_EQ(a->registry().manager_of("br")->id, "manager.br");
+    for (const auto* r : a->list()) states[r->id] = r->state;
+  }
+  auto report = verify(dir);
+  EXPECT_TRUE(report.ok) << report.message;
+  auto reopened = Authority::open(options());
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  for (const auto& [id, st] : states) EXPECT_EQ((*reopened)->find(id)->state, st) << id;
+}
+
 TEST_F(LogVerifyTest, AnEditedEntryIsNamed) {
   auto lines = make_history();
   // Change the vote of the ntia ballot (entry holding "approve" by ntia) without re-signing.

@@ -24,16 +24,21 @@ class ZoneDigest {
   /// The digest of a whole zone.
   static ZoneDigest of(const Zone& zone);
 
+  using Hash = std::array<std::uint8_t, 32>;
+
   /// Replaces the contribution of `owner`: `before` is the node as it was (nullptr if absent),
   /// `after` the node as it is now (nullptr if removed).
   void update(const Name& owner, const Node* before, const Node* after);
+  /// update() with the node as it was given by its node_hash() (nullptr if absent), so a caller
+  /// keeps 32 octets of a node it is about to change, not a copy of it.
+  void replace(const Name& owner, const Hash* before, const Node* after);
 
   /// 64 hex digits.
   std::string hex() const;
   bool operator==(const ZoneDigest& other) const = default;
 
   /// The SHA-256 of one node's data, as summed.
-  static std::array<std::uint8_t, 32> node_hash(const Name& owner, const Node& node);
+  static Hash node_hash(const Name& owner, const Node& node);
 
  private:
   void add(const std::array<std::uint8_t, 32>& h);

@@ -61,6 +61,8 @@ class RootZone {
   /// tlds().size() without walking the zone: kept in step by from_zone() and apply().
   std::size_t tld_count() const { return m_tld_count; }
   std::optional<Delegation> delegation(const Name& tld) const;
+  /// delegation(tld).has_value() without building the delegation.
+  bool has_tld(const Name& tld) const;
   std::optional<Host> host(const Name& name) const;
   /// The TLDs whose NS set names `host` (the root's own NS set is not listed).
   std::vector<Name> tlds_using_host(const Name& host) const;
