@@ -4,6 +4,7 @@
 #include <rootgov/authority/journal.hpp>
 
 #include "crypto.hpp"
+#include "json_util.hpp"
 
 namespace rootgov::authority::detail {
 
@@ -40,14 +41,14 @@ Result<std::vector<std::string>> AuditLog::open(const std::filesystem::path& pat
   return lines;
 }
 
-Result<void> AuditLog::stage(Json fields) {
+Result<void> AuditLog::stage(Json fields, std::string_view raw_key, std::string_view raw_value) {
   std::uint64_t index = next_index();
   const std::string& prev = m_staged.empty() ? m_last_hash : m_staged_hash;
   std::string type;
   if (const std::string* t = fields.find("event") != nullptr ? fields.find("event")->as_string() : nullptr) type = *t;
   fields["index"] = index;
   fields["prev"] = prev;
-  std::string line = fields.canonical();
+  std::string line = raw_key.empty() ? fields.canonical() : canonical_with_member(fields, raw_key, raw_value);
   m_staged_hash = sha256_hex(line);
   m_staged.push_back(std::move(line));
   m_staged_types.push_back(std::move(type));

@@ -43,8 +43,10 @@ class AuditLog {
   std::uint64_t size() const { return m_lines.size(); }
   std::uint64_t next_index() const { return m_lines.size() + m_staged.size(); }
 
-  /// Adds "index" and "prev" and keeps the entry for the next commit.
-  Result<void> stage(Json fields);
+  /// Adds "index" and "prev" and keeps the entry for the next commit. With `raw_key`, the entry
+  /// has that member too, its value given by its canonical bytes `raw_value` (a document's wire
+  /// form: see detail::canonical_with_member).
+  Result<void> stage(Json fields, std::string_view raw_key = {}, std::string_view raw_value = {});
   /// Enqueues the staged entries as one journal record (or, in replay, checks each against the
   /// expected line: a difference is an error naming the entry) and returns them as events. It
   /// does NOT wait for the disk: the record is durable only once wait_durable(last_ticket())

@@ -365,6 +365,8 @@ struct Authority::Impl {
   }
 
   Result<void> emit(Json fields) { return log.stage(std::move(fields)); }
+  // An entry that holds the signed document `doc` (its wire form, written as it is held).
+  Result<void> emit(Json fields, const SignedDocument& doc) { return log.stage(std::move(fields), "document", doc.to_wire()); }
 
   // Enqueues the staged entries as one journal record; without defer_durability also waits
   // until it is on disk. Writes a snapshot every opts.snapshot_every entries.
@@ -994,11 +996,10 @@ struct Authority::Impl {
     std::uint64_t input_index = log.next_index();
     Json s = entry("submitted");
     s["request"] = id;
-    s["document"] = doc.to_json();
     s["tld_class"] = to_string(view.tld_class);
     s["affected"] = to_array(view.affected);
     r.log_indexes.push_back(input_index);
-    if (auto e = emit(std::move(s)); !e) return std::unexpected(e.error());
+    if (auto e = emit(std::move(s), doc); !e) return std::unexpected(e.error());
     r.state = RequestState::technical_check;
     r.findings = finding_lines(warnings);
     Json c = entry("checked");
@@ -1071,10 +1072,9 @@ struct Authority::Impl {
     std::uint64_t input_index = log.next_index();
     Json b = entry("ballot");
     b["request"] = id;
-    b["document"] = doc.to_json();
     b["binding"] = *binding;
     r.log_indexes.push_back(input_index);
-    if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
+    if (auto e = emit(std::move(b), doc); !e) return std::unexpected(e.error());
     r.ballots.push_back(Ballot{doc.document().actor, vote->vote, vote->comment, clock_now});
     if (auto e = evaluate(r, form); !e) return std::unexpected(e.error());
     return Receipt{r, input_index};
@@ -1140,11 +1140,10 @@ struct Authority::Impl {
     std::uint64_t input_index = log.next_index();
     Json b = entry("ballots");
     b["requests"] = to_array(*ids);
-    b["document"] = doc.to_json();
     Json::Array flags;
     for (bool f : binding) flags.emplace_back(f);
     b["binding"] = std::move(flags);
-    if (auto e = emit(std::move(b)); !e) return std::unexpected(e.error());
+    if (auto e = emit(std::move(b), doc); !e) return std::unexpected(e.error());
     BatchReceipt receipt;
     receipt.log_index = input_index;
     receipt.requests.reserve(ids->size());
@@ -1177,9 +1176,8 @@ struct Authority::Impl {
     std::uint64_t input_index = log.next_index();
     Json w = entry("withdrawn");
     w["request"] = id;
-    w["document"] = doc.to_json();
     r.log_indexes.push_back(input_index);
-    if (auto e = emit(std::move(w)); !e) return std::unexpected(e.error());
+    if (auto e = emit(std::move(w), doc); !e) return std::unexpected(e.error());
     r.state = RequestState::withdrawn;
     track(r);
     r.updated_at = clock_now;
@@ -1247,10 +1245,9 @@ struct Authority::Impl {
     }
     seqs.accept(doc.document());
     Json c = entry("clock");
-    c["document"] = doc.to_json();
     c["from"] = format_time(clock_now);
     c["to"] = format_time(clock_now + *dur);
-    if (auto e = emit(std::move(c)); !e) return std::unexpected(e.error());
+    if (auto e = emit(std::move(c), doc); !e) return std::unexpected(e.error());
     clock_now = clock_now + *dur;
     if (auto fired = fire_timeouts(); !fired) return std::unexpected(fired.error());
     return clock_now;

@@ -183,6 +183,37 @@ struct CanonicalWriter {
     out.push_back('}');
   }
 
+  // canonical_with_member(): the members of `object` and (key, canonical value) in order.
+  void object_with(const Json& object, std::string_view key, std::string_view canonical_value) const {
+    const Json::Object* o = object.as_object();
+    const bool ascii = o != nullptr && is_ascii(key) &&
+                       std::all_of(o->begin(), o->end(), [](const auto& m) { return is_ascii(m.first); });
+    if (!ascii) {
+      // Rare (entries have ASCII names): build the member as a value and order it generally.
+      Json whole = object;
+      whole[key] = Json::parse(canonical_value).value();  // INVARIANT: the caller's bytes are canonical JSON
+      std::visit(*this, whole.m_value);
+      return;
+    }
+    out.push_back('{');
+    bool first = true;
+    bool added = false;
+    auto add = [&] {
+      if (!first) out.push_back(',');
+      first = false;
+      append_json_string(out, key);
+      out.push_back(':');
+      out.append(canonical_value);
+      added = true;
+    };
+    for (const auto& m : *o) {
+      if (!added && key < std::string_view(m.first)) add();
+      member(m, first);
+    }
+    if (!added) add();
+    out.push_back('}');
+  }
+
  private:
   void member(const Json::Object::value_type& m, bool& first) const {
     if (!first) out.push_back(',');
@@ -204,6 +235,13 @@ struct CanonicalWriter {
 std::string Json::canonical() const {
   std::string out;
   std::visit(detail::CanonicalWriter{out}, m_value);
+  return out;
+}
+
+std::string detail::canonical_with_member(const Json& object, std::string_view key, std::string_view canonical_value) {
+  std::string out;
+  out.reserve(canonical_value.size() + 256);
+  detail::CanonicalWriter{out}.object_with(object, key, canonical_value);
   return out;
 }
 

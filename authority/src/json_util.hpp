@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <rootgov/authority/json.hpp>
 #include <rootgov/common/result.hpp>
 
 namespace rootgov::authority::detail {
@@ -15,6 +16,13 @@ namespace rootgov::authority::detail {
 /// Appends `s` as a JSON string with the canonical escapes (json.hpp): \" \\ \b \t \n \f \r,
 /// \u00xx for the other control characters, everything else as it is.
 void append_json_string(std::string& out, std::string_view s);
+
+/// The canonical bytes of `object` with one member more, `key`, whose value is given by its
+/// canonical bytes: ({"a":1,"c":2}, "b", "[3]") gives {"a":1,"b":[3],"c":2}. For a value held in
+/// canonical form already (a signed document's wire form), so it is not built as a Json tree to
+/// be written out again. Precondition: `object` is an object without `key`, and
+/// `canonical_value` is the canonical encoding of a value.
+std::string canonical_with_member(const Json& object, std::string_view key, std::string_view canonical_value);
 
 /// Parses text that must be one JSON object; the error names `what` and the parse problem.
 inline Result<boost::json::object> parse_json_object(std::string_view text, std::string_view what) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "crypto.hpp"
+#include "json_util.hpp"
 
 namespace rootgov::authority {
 
@@ -152,6 +153,18 @@ Json SignedDocument::to_json() const {
   j["document"] = m_document.to_json();
   j["signature"] = Json(m_signature);
   return j;
+}
+
+std::string SignedDocument::to_wire() const {
+  // The canonical form of to_json(): "document" sorts before "signature".
+  std::string out;
+  out.reserve(m_canonical.size() + m_signature.size() + 32);
+  out += "{\"document\":";
+  out += m_canonical;
+  out += ",\"signature\":";
+  detail::append_json_string(out, m_signature);
+  out += '}';
+  return out;
 }
 
 Result<void> SignedDocument::verify(const ActorRegistry& registry) const {

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "../../authority/src/json_util.hpp"
+
 namespace rootgov::authority {
 namespace {
 
@@ -55,6 +57,26 @@ TEST(CanonicalJson, IsIdempotentAndOrderIndependent) {
   std::string b = canon(R"({"body":{"ns":["a.dns.br","b.dns.br"],"tld":"br"},"seq":7,"actor":"gov.br"})");
   EXPECT_EQ(a, b);
   EXPECT_EQ(canon(a), a);
+}
+
+// An entry written with a member given as canonical bytes (a document's wire form) is exactly
+// the entry built as a Json value and written out: the member lands at its sorted place, first,
+// between two others or last, and names outside ASCII are ordered by UTF-16 code units.
+TEST(CanonicalJson, AMemberGivenAsCanonicalBytesIsWrittenInItsPlace) {
+  const Json object = Json::parse(R"({"event":"submitted","index":7,"prev":"ab\"c","request":"R#1"})").value();
+  const std::string value = R"({"document":{"actor":"x","seq":1},"signature":"AAAA+/=="})";
+  for (std::string key : {"affected", "document", "j", "zzz", "event2", "\xEF\xAC\x81", "\xF0\x9F\x98\x80"}) {
+    SCOPED_TRACE(key);
+    Json whole = object;
+    whole[key] = Json::parse(value).value();
+    EXPECT_EQ(detail::canonical_with_member(object, key, value), whole.canonical());
+  }
+  const Json empty(Json::Object{});
+  EXPECT_EQ(detail::canonical_with_member(empty, "a", "[1,2]"), R"({"a":[1,2]})");
+  const Json unicode = Json::parse("{\"\xEF\xAC\x81\":1,\"b\":2}").value();
+  Json whole = unicode;
+  whole["\xF0\x9F\x98\x80"] = Json(3);
+  EXPECT_EQ(detail::canonical_with_member(unicode, "\xF0\x9F\x98\x80", "3"), whole.canonical());
 }
 
 TEST(CanonicalJson, RefusesFloatsDuplicatesAndJunk) {

@@ -58,6 +58,12 @@ TEST(SignedDocument, SignParseVerify) {
   EXPECT_EQ(parsed->document().type, DocumentType::submit);
   EXPECT_EQ(*parsed->document().body.find("tld")->as_string(), "br");
 
+  // The wire form is written from the held canonical bytes; it is the canonical form of the
+  // {"document", "signature"} object, as a parsed document's is.
+  EXPECT_EQ(wire, signed_doc->to_json().canonical());
+  EXPECT_EQ(parsed->to_wire(), wire);
+  EXPECT_EQ(wire, R"({"document":)" + signed_doc->canonical() + R"(,"signature":")" + signed_doc->signature() + "\"}");
+
   std::string spaced = "{ \"signature\" : \"" + signed_doc->signature() + "\", \"document\" : " +
                        R"({ "type":"submit", "time":"2005-11-18T10:00:00Z", "seq": 1, "actor": "manager.br", )"
                        R"("body": { "tld":"br", "ns":["a.dns.br","b.dns.br"], "kind":"ns-update" } } })";

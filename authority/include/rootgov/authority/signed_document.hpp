@@ -70,7 +70,8 @@ class SignedDocument {
 
   /// {"document": {...}, "signature": "..."}
   Json to_json() const;
-  std::string to_wire() const { return to_json().canonical(); }
+  /// to_json().canonical(), written from the canonical document bytes held.
+  std::string to_wire() const;
 
   /// Checks the signature against the actor's key in `registry` (Errc::unauthorized on an
   /// unknown actor, an actor without a key, or a bad signature). Does not check replay.
