@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -228,8 +229,46 @@ std::string ActorRegistry::to_toml() const {
   return out;
 }
 
+namespace {
+std::uint64_t fresh_revision() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+ActorRegistry::ActorRegistry() : m_revision(fresh_revision()) {}
+
+ActorRegistry::ActorRegistry(ActorRegistry&& other) noexcept
+    : m_revision(other.m_revision),
+      m_actors(std::move(other.m_actors)),
+      m_by_role(std::move(other.m_by_role)),
+      m_by_body(std::move(other.m_by_body)),
+      m_by_tld(std::move(other.m_by_tld)) {
+  other.m_actors.clear();
+  other.m_by_role.clear();
+  other.m_by_body.clear();
+  other.m_by_tld.clear();
+  other.m_revision = fresh_revision();
+}
+
+ActorRegistry& ActorRegistry::operator=(ActorRegistry&& other) noexcept {
+  if (this == &other) return *this;
+  m_revision = other.m_revision;
+  m_actors = std::move(other.m_actors);
+  m_by_role = std::move(other.m_by_role);
+  m_by_body = std::move(other.m_by_body);
+  m_by_tld = std::move(other.m_by_tld);
+  other.m_actors.clear();
+  other.m_by_role.clear();
+  other.m_by_body.clear();
+  other.m_by_tld.clear();
+  other.m_revision = fresh_revision();
+  return *this;
+}
+
 Result<void> ActorRegistry::add(Actor actor) {
   if (auto ok = validate_actor(actor); !ok) return ok;
+  m_revision = fresh_revision();
   if (auto old = m_actors.find(actor.id); old != m_actors.end()) {
     for (const auto& r : old->second.roles) m_by_role[r].erase(actor.id);
     for (const auto& b : old->second.bodies) m_by_body[b].erase(actor.id);

@@ -5,7 +5,10 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -53,14 +56,19 @@ struct Member {
   bool veto = false;
 };
 
-/// One applicable stage as the replay runs it.
-struct StageRun {
-  const StageSpec* spec = nullptr;
-  State state = State::waiting;
+/// Who sits on one stage for one request, and with what weight.
+struct Seat {
   std::vector<Member> members;  // sorted by id
   std::int64_t scale = 1;       // units per seat
   bool weighted = false;        // counts seats, not members
   std::size_t regions_seated = 0;
+};
+
+/// One applicable stage as the replay runs it.
+struct StageRun {
+  const StageSpec* spec = nullptr;
+  const Seat* seat = nullptr;  // in the Seating the Evaluator holds
+  State state = State::waiting;
   std::optional<Timestamp> deadline;
   std::map<ActorId, std::size_t> votes;  // approve/reject: actor -> ballot index
   std::vector<std::size_t> order;        // those ballot indexes in arrival order
@@ -72,6 +80,7 @@ struct StageRun {
 
   bool background() const { return spec->advisory && !spec->hold; }
   const Member* member(std::string_view id) const {
+    const auto& members = seat->members;
     auto it = std::lower_bound(members.begin(), members.end(), id,
                                [](const Member& m, std::string_view v) { return m.id < v; });
     return (it != members.end() && it->id == id) ? &*it : nullptr;
@@ -117,17 +126,106 @@ std::string bodies_label(const ModelSpec& model, const std::vector<std::string>&
   return join(labels, " and ");
 }
 
+// The seats of `stage` for `request`: the members of its bodies, weighted, and who may veto.
+Seat seat_stage(const ModelSpec& model, const StageSpec& stage, const RequestView& request,
+                const ActorRegistry& registry) {
+  Seat seat;
+  struct Weight {
+    std::int64_t num, den;
+    std::string region;
+  };
+  std::map<ActorId, Weight> weights;
+  std::set<std::string> seated_regions;
+  for (const auto& body_id : stage.bodies) {
+    const BodySpec* body = model.body(body_id);
+    if (body == nullptr) continue;  // INVARIANT: parse_model checked every reference
+    auto ids = members_of(*body, request, registry);
+    if (!body->regional_seats.empty()) {
+      seat.weighted = true;
+      std::map<std::string, std::int64_t> per_region;
+      for (const auto& id : ids) {
+        const authority::Actor* a = registry.find(id);
+        if (a != nullptr && body->regional_seats.contains(a->region)) ++per_region[a->region];
+      }
+      for (const auto& id : ids) {
+        const authority::Actor* a = registry.find(id);
+        if (a == nullptr || !per_region.contains(a->region) || weights.contains(id)) continue;
+        weights[id] = Weight{body->regional_seats.at(a->region), per_region[a->region], a->region};
+        seated_regions.insert(a->region);
+      }
+    } else {
+      if (!body->weights.empty()) seat.weighted = true;
+      for (const auto& id : ids) {
+        if (weights.contains(id)) continue;
+        auto w = body->weights.find(id);
+        weights[id] = Weight{w == body->weights.end() ? 1 : w->second, 1, ""};
+      }
+    }
+  }
+  std::int64_t scale = 1;
+  for (const auto& [id, w] : weights) {
+    std::int64_t g = gcd64(scale, w.den);
+    if (scale / g > kMaxScale / w.den) {
+      scale = kMaxScale;  // too many distinct denominators: approximate to a millionth of a seat
+      break;
+    }
+    scale = scale / g * w.den;
+  }
+  seat.scale = scale;
+  seat.regions_seated = seated_regions.size();
+  std::set<ActorId> veto;
+  for (const auto& body_id : stage.veto) {
+    const BodySpec* body = model.body(body_id);
+    if (body == nullptr) continue;
+    for (auto& id : members_of(*body, request, registry)) veto.insert(std::move(id));
+  }
+  for (const auto& [id, w] : weights) {
+    seat.members.push_back(Member{id, w.num * scale / w.den, w.region, veto.contains(id)});
+  }
+  return seat;
+}
+
+/// The seats of every stage of a model for one request, as computed for `view` under the
+/// registry of `registry_revision`; `seats[k]` is for `applies[k]`'s stage k.
+struct Seating {
+  RequestView view;
+  std::uint64_t registry_revision = 0;
+  std::vector<bool> applies;
+  std::vector<Seat> seats;
+};
+
+std::shared_ptr<const Seating> seat_model(const ModelSpec& model, const RequestView& request, const ActorRegistry& registry) {
+  auto s = std::make_shared<Seating>();
+  s->view = request;
+  s->registry_revision = registry.revision();
+  s->applies.reserve(model.stages.size());
+  s->seats.resize(model.stages.size());
+  for (std::size_t k = 0; k < model.stages.size(); ++k) {
+    const bool applies_here = applies(model.stages[k], request);
+    s->applies.push_back(applies_here);
+    if (applies_here) s->seats[k] = seat_stage(model, model.stages[k], request, registry);
+  }
+  return s;
+}
+
+bool same_view(const RequestView& a, const RequestView& b) {
+  return a.id == b.id && a.kind == b.kind && a.tld == b.tld && a.tld_class == b.tld_class &&
+         a.root_target == b.root_target && a.requester == b.requester && a.affected == b.affected &&
+         a.country == b.country && a.submitted_at.seconds == b.submitted_at.seconds;
+}
+
 class Evaluator {
  public:
+  /// `seating`: seat_model(model, request, registry).
   Evaluator(const ModelSpec& model, const RequestView& request, std::span<const Ballot> ballots,
-            const ActorRegistry& registry)
-      : m_model(model), m_request(request), m_ballots(ballots), m_registry(registry) {
+            const ActorRegistry& registry, std::shared_ptr<const Seating> seating)
+      : m_model(model), m_request(request), m_ballots(ballots), m_registry(registry), m_seating(std::move(seating)) {
     m_runs.reserve(model.stages.size());  // a StageRun is heavy to move
-    for (const auto& s : model.stages) {
-      if (!applies(s, request)) continue;
+    for (std::size_t k = 0; k < model.stages.size(); ++k) {
+      if (!m_seating->applies[k]) continue;
       StageRun run;
-      run.spec = &s;
-      seat(run);
+      run.spec = &model.stages[k];
+      run.seat = &m_seating->seats[k];
       m_runs.push_back(std::move(run));
     }
     std::string current;
@@ -150,7 +248,7 @@ class Evaluator {
     Timestamp start = m_request.submitted_at;
     for (std::size_t i : m_background) {
       StageRun& r = m_runs[i];
-      if (r.members.empty()) {
+      if (r.seat->members.empty()) {
         r.state = State::skipped;
         r.note = "nobody sits on it for this request";
       } else {
@@ -184,62 +282,6 @@ class Evaluator {
   bool pending() const { return m_outcome == Outcome::pending; }
 
  private:
-  // --- membership -------------------------------------------------------------------------
-  void seat(StageRun& run) const {
-    struct Weight {
-      std::int64_t num, den;
-      std::string region;
-    };
-    std::map<ActorId, Weight> weights;
-    std::set<std::string> seated_regions;
-    for (const auto& body_id : run.spec->bodies) {
-      const BodySpec* body = m_model.body(body_id);
-      if (body == nullptr) continue;  // INVARIANT: parse_model checked every reference
-      auto ids = members_of(*body, m_request, m_registry);
-      if (!body->regional_seats.empty()) {
-        run.weighted = true;
-        std::map<std::string, std::int64_t> per_region;
-        for (const auto& id : ids) {
-          const authority::Actor* a = m_registry.find(id);
-          if (a != nullptr && body->regional_seats.contains(a->region)) ++per_region[a->region];
-        }
-        for (const auto& id : ids) {
-          const authority::Actor* a = m_registry.find(id);
-          if (a == nullptr || !per_region.contains(a->region) || weights.contains(id)) continue;
-          weights[id] = Weight{body->regional_seats.at(a->region), per_region[a->region], a->region};
-          seated_regions.insert(a->region);
-        }
-      } else {
-        if (!body->weights.empty()) run.weighted = true;
-        for (const auto& id : ids) {
-          if (weights.contains(id)) continue;
-          auto w = body->weights.find(id);
-          weights[id] = Weight{w == body->weights.end() ? 1 : w->second, 1, ""};
-        }
-      }
-    }
-    std::int64_t scale = 1;
-    for (const auto& [id, w] : weights) {
-      std::int64_t g = gcd64(scale, w.den);
-      if (scale / g > kMaxScale / w.den) {
-        scale = kMaxScale;  // too many distinct denominators: approximate to a millionth of a seat
-        break;
-      }
-      scale = scale / g * w.den;
-    }
-    run.scale = scale;
-    run.regions_seated = seated_regions.size();
-    std::set<ActorId> veto;
-    for (const auto& body_id : run.spec->veto) {
-      const BodySpec* body = m_model.body(body_id);
-      if (body == nullptr) continue;
-      for (auto& id : members_of(*body, m_request, m_registry)) veto.insert(std::move(id));
-    }
-    for (const auto& [id, w] : weights) {
-      run.members.push_back(Member{id, w.num * scale / w.den, w.region, veto.contains(id)});
-    }
-  }
-
   // --- the replay -------------------------------------------------------------------------
   void open_group(Timestamp t) {
     if (m_group >= m_groups.size()) return;
@@ -255,7 +297,7 @@ class Evaluator {
           continue;
         }
       }
-      if (r.members.empty()) {
+      if (r.seat->members.empty()) {
         if (s.skip_if_empty || s.advisory) {
           r.state = State::skipped;
           r.note = fmt::format("nobody in {} for this request", bodies_label(m_model, s.bodies));
@@ -424,7 +466,7 @@ class Evaluator {
   Tally tally(const StageRun& r) const {
     Tally t;
     std::set<std::string> all_regions;
-    for (const auto& m : r.members) {
+    for (const auto& m : r.seat->members) {
       t.total_units += m.units;
       ++t.n;
       auto v = r.votes.find(m.id);
@@ -483,19 +525,19 @@ class Evaluator {
   std::string rule_words(const StageRun& r) const {
     const StageSpec& s = *r.spec;
     std::string label = bodies_label(m_model, s.bodies);
-    std::size_t n = r.members.size();
+    std::size_t n = r.seat->members.size();
     std::int64_t total = 0;
-    for (const auto& m : r.members) total += m.units;
-    std::string unit = r.weighted ? "seats" : "members";
-    std::string total_text = r.weighted ? seats(total, r.scale) : fmt::format("{}", n);
+    for (const auto& m : r.seat->members) total += m.units;
+    std::string unit = r.seat->weighted ? "seats" : "members";
+    std::string total_text = r.seat->weighted ? seats(total, r.seat->scale) : fmt::format("{}", n);
     auto majority_need = [&]() {
-      if (r.scale == 1) return fmt::format("{}", total / 2 + 1);
-      return fmt::format("more than {}", seats(total, 2 * r.scale));
+      if (r.seat->scale == 1) return fmt::format("{}", total / 2 + 1);
+      return fmt::format("more than {}", seats(total, 2 * r.seat->scale));
     };
     auto fraction_need = [&](Fraction f) {
       std::int64_t need_units = (total * f.num + f.den - 1) / f.den;
-      if (r.scale == 1) return fmt::format("{}", need_units);
-      return fmt::format("at least {}", seats(need_units, r.scale));
+      if (r.seat->scale == 1) return fmt::format("{}", need_units);
+      return fmt::format("at least {}", seats(need_units, r.seat->scale));
     };
     std::string words;
     if (s.advisory) {
@@ -506,7 +548,7 @@ class Evaluator {
     }
     switch (s.rule.kind) {
       case RuleKind::all:
-        words = n == 1 ? fmt::format("the approval of {} ({})", label, r.members[0].id)
+        words = n == 1 ? fmt::format("the approval of {} ({})", label, r.seat->members[0].id)
                        : fmt::format("the approval of all {} {} of {}", n, unit, label);
         break;
       case RuleKind::any:
@@ -529,7 +571,7 @@ class Evaluator {
                                            : fmt::format("a majority of {} {} seats ({})", total_text, label, majority_need());
         words = part;
         if (s.rule.min_regions > 0) {
-          words += fmt::format(" with seats from at least {} of {} regions", s.rule.min_regions, r.regions_seated);
+          words += fmt::format(" with seats from at least {} of {} regions", s.rule.min_regions, r.seat->regions_seated);
         }
         break;
       }
@@ -542,10 +584,10 @@ class Evaluator {
 
   std::string tally_words(const StageRun& r) const {
     Tally t = tally(r);
-    std::string words = r.weighted ? fmt::format("got {} for, {} against", seats(t.for_units, r.scale), seats(t.against_units, r.scale))
+    std::string words = r.seat->weighted ? fmt::format("got {} for, {} against", seats(t.for_units, r.seat->scale), seats(t.against_units, r.seat->scale))
                                    : fmt::format("got {} for, {} against", t.for_n, t.against_n);
     if (r.spec->rule.kind == RuleKind::regional_seats && !r.spec->advisory) {
-      words += fmt::format("; seats from {} of {} regions", t.regions_for.size(), r.regions_seated);
+      words += fmt::format("; seats from {} of {} regions", t.regions_for.size(), r.seat->regions_seated);
     }
     if (r.state == State::open && t.silent_n > 0) words += fmt::format("; {} yet to vote", t.silent_n);
     if (r.silent_consents > 0) words += fmt::format("; {} silent, counted as consent", r.silent_consents);
@@ -554,7 +596,7 @@ class Evaluator {
 
   /// "manager.br approved; iana rejected: "bad glue"" for small stages, else the tally.
   std::string votes_words(const StageRun& r) const {
-    if (r.members.size() > 3) return tally_words(r);
+    if (r.seat->members.size() > 3) return tally_words(r);
     std::vector<std::string> parts;
     for (std::size_t bi : r.order) {
       const Ballot& b = m_ballots[bi];
@@ -591,6 +633,7 @@ class Evaluator {
   const RequestView& m_request;
   std::span<const Ballot> m_ballots;
   const ActorRegistry& m_registry;
+  std::shared_ptr<const Seating> m_seating;  // m_runs point into it
   std::vector<StageRun> m_runs;
   std::vector<std::vector<std::size_t>> m_groups;
   std::vector<std::size_t> m_background;
@@ -612,7 +655,7 @@ Decision Evaluator::routing() const {
       const StageRun& r = m_runs[i];
       if (r.state != State::open) continue;
       if (d.stage.empty()) d.stage = r.spec->id;
-      for (const auto& m : r.members) {
+      for (const auto& m : r.seat->members) {
         if (!r.votes.contains(m.id)) (r.spec->advisory ? may_comment : awaiting).insert(m.id);
       }
       if (r.deadline && (!d.deadline || *r.deadline < *d.deadline)) d.deadline = r.deadline;
@@ -621,7 +664,7 @@ Decision Evaluator::routing() const {
   for (std::size_t i : m_background) {
     const StageRun& r = m_runs[i];
     if (r.state != State::open) continue;
-    for (const auto& m : r.members) {
+    for (const auto& m : r.seat->members) {
       if (!r.votes.contains(m.id)) may_comment.insert(m.id);
     }
   }
@@ -723,7 +766,7 @@ Decision Evaluator::decision() const {
       d.stage = r.spec->id;
       std::string verb = m_outcome == Outcome::rejected ? "rejected" : "expired";
       std::string why;
-      if (r.members.empty()) {
+      if (r.seat->members.empty()) {
         why = r.note;
       } else if (r.note.rfind("vetoed", 0) == 0) {
         why = fmt::format("{}; needs {}, {}", r.note, rule_words(r), tally_words(r));
@@ -755,7 +798,7 @@ Decision Evaluator::decision() const {
           const StageRun& r = m_runs[i];
           if (r.state != State::open) continue;
           std::vector<ActorId> missing;
-          for (const auto& m : r.members) {
+          for (const auto& m : r.seat->members) {
             if (!r.votes.contains(m.id)) missing.push_back(m.id);
           }
           const std::string& rule = d.stages[i].rule;  // the stage reports follow m_runs
@@ -834,8 +877,49 @@ std::vector<ActorId> members_of(const BodySpec& body, const RequestView& request
   return {out.begin(), out.end()};
 }
 
+// At most kMaxSeatings requests' seats are kept; past that the cache starts again (a request
+// is routed a few times while it is open, and far fewer are open at once).
+constexpr std::size_t kMaxSeatings = 4096;
+
+struct ModelPolicy::SeatCache {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::shared_ptr<const Seating>> by_request;
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+
+  std::shared_ptr<const Seating> get(const ModelSpec& model, const RequestView& request, const ActorRegistry& registry) {
+    std::lock_guard lock(mutex);
+    auto it = by_request.find(request.id);
+    if (it != by_request.end() && it->second->registry_revision == registry.revision() &&
+        same_view(it->second->view, request)) {
+      ++hits;
+      return it->second;
+    }
+    ++misses;
+    auto seating = seat_model(model, request, registry);
+    if (it != by_request.end()) {
+      it->second = seating;
+    } else {
+      if (by_request.size() >= kMaxSeatings) by_request.clear();
+      by_request.emplace(request.id, seating);
+    }
+    return seating;
+  }
+};
+
 ModelPolicy::ModelPolicy(ModelSpec spec, std::string id, std::string definition)
-    : m_spec(std::move(spec)), m_id(std::move(id)), m_definition(std::move(definition)) {}
+    : m_spec(std::move(spec)), m_id(std::move(id)), m_definition(std::move(definition)),
+      m_seats(std::make_shared<SeatCache>()) {}
+
+std::uint64_t ModelPolicy::seat_hits() const {
+  std::lock_guard lock(m_seats->mutex);
+  return m_seats->hits;
+}
+
+std::uint64_t ModelPolicy::seat_misses() const {
+  std::lock_guard lock(m_seats->mutex);
+  return m_seats->misses;
+}
 
 Result<void> ModelPolicy::may_submit(const RequestView& request, const ActorRegistry& registry) const {
   std::string kind(authority::to_string(request.kind));
@@ -864,14 +948,14 @@ Result<void> ModelPolicy::may_submit(const RequestView& request, const ActorRegi
 
 Decision ModelPolicy::evaluate(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                                const ActorRegistry& registry) const {
-  Evaluator ev(m_spec, request, ballots, registry);
+  Evaluator ev(m_spec, request, ballots, registry, m_seats->get(m_spec, request, registry));
   ev.run(now);
   return ev.decision();
 }
 
 Decision ModelPolicy::route(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                             const ActorRegistry& registry) const {
-  Evaluator ev(m_spec, request, ballots, registry);
+  Evaluator ev(m_spec, request, ballots, registry, m_seats->get(m_spec, request, registry));
   ev.run(now);
   return ev.pending() ? ev.routing() : ev.decision();
 }

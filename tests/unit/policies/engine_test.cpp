@@ -95,6 +95,67 @@ min_regions = 3
   EXPECT_TRUE(d.awaiting.empty());
 }
 
+// A request's seats are made once and kept while the request and the registry stay the same;
+// another registry (a transfer moved the TLD) or another request under the same id gets seats
+// made again, and a copy of a registry is the same registry.
+TEST(Engine, SeatsAreKeptPerRequestAndMadeAgainWhenTheRegistryOrTheRequestChanges) {
+  auto p = model(R"(
+[[stage]]
+id = "confirm"
+name = "confirmation"
+bodies = ["tld-manager"]
+rule = "all"
+[[stage]]
+id = "authorize"
+name = "authorization"
+bodies = ["ntia"]
+rule = "all"
+)");
+  const ActorRegistry& before = test_registry();
+  auto awaiting = [&](const RequestView& r, const ActorRegistry& reg, std::vector<Ballot> ballots = {}) {
+    Decision routed = p.route(r, ballots, kStart, reg);
+    Decision worded = p.evaluate(r, ballots, kStart, reg);
+    EXPECT_EQ(routed.awaiting, worded.awaiting);
+    return worded.awaiting;
+  };
+  EXPECT_EQ(awaiting(br(), before), std::vector<ActorId>{"manager.br"});
+  const std::uint64_t misses = p.seat_misses();
+  EXPECT_EQ(awaiting(br(), before, {vote("manager.br", Vote::approve)}), std::vector<ActorId>{"ntia"});
+  EXPECT_EQ(p.seat_misses(), misses) << "the same request under the same registry keeps its seats";
+  EXPECT_GE(p.seat_hits(), 2u);
+
+  // .br moves to a new manager: the registry is another, so are the seats.
+  ActorRegistry after = before;
+  EXPECT_EQ(after.revision(), before.revision()) << "a copy holds the same actors";
+  authority::Actor old_manager = *before.find("manager.br");
+  old_manager.manages.clear();
+  ASSERT_TRUE(after.add(old_manager));
+  authority::Actor fresh = old_manager;
+  fresh.id = "newco.br";
+  fresh.manages = {"br"};
+  ASSERT_TRUE(after.add(fresh));
+  EXPECT_NE(after.revision(), before.revision());
+  EXPECT_EQ(awaiting(br(), after), std::vector<ActorId>{"newco.br"});
+  EXPECT_EQ(awaiting(br(), after, {vote("manager.br", Vote::approve)}), std::vector<ActorId>{"newco.br"})
+      << "the old manager's approval no longer counts";
+  EXPECT_EQ(awaiting(br(), before), std::vector<ActorId>{"manager.br"}) << "and back under the first registry";
+
+  // Another request under the same id (a different TLD) is seated for itself.
+  RequestView de = br();
+  de.tld = "de";
+  de.requester = "manager.de";
+  de.country = "de";
+  EXPECT_EQ(awaiting(de, before), std::vector<ActorId>{"manager.de"});
+  EXPECT_EQ(awaiting(br(), before), std::vector<ActorId>{"manager.br"});
+
+  // A moved-from registry is another registry: it holds no actors any more.
+  ActorRegistry moved = after;
+  ActorRegistry target = std::move(moved);
+  EXPECT_EQ(target.revision(), after.revision());
+  EXPECT_NE(moved.revision(), after.revision());  // NOLINT(bugprone-use-after-move): the contract under test
+  EXPECT_TRUE(moved.all().empty());                // NOLINT(bugprone-use-after-move)
+}
+
 TEST(Engine, KOfNNeedsExactlyKApprovals) {
   auto p = model(R"(
 [[stage]]

@@ -1,6 +1,7 @@
 // rootgov/authority/actors.hpp - the public actor registry (actors.toml) and actor keys.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -15,7 +16,12 @@ namespace rootgov::authority {
 /// The public registry: ids, roles, bodies, regions, public keys. Immutable once loaded.
 class ActorRegistry {
  public:
-  ActorRegistry() = default;
+  ActorRegistry();
+  ActorRegistry(const ActorRegistry&) = default;
+  ActorRegistry& operator=(const ActorRegistry&) = default;
+  /// The moved-from registry takes a new revision().
+  ActorRegistry(ActorRegistry&& other) noexcept;
+  ActorRegistry& operator=(ActorRegistry&& other) noexcept;
 
   /// Parses actors.toml; errors name the file, the actor and the key at fault.
   static Result<ActorRegistry> from_toml(std::string_view text, std::string_view source_name = "actors.toml");
@@ -37,8 +43,13 @@ class ActorRegistry {
   /// SHA-256 over the canonical TOML, hex; the state dir records it so a restart can tell
   /// whether the registry changed.
   std::string fingerprint() const;
+  /// Names the content: registries with equal revisions hold the same actors (a copy shares
+  /// its original's revision; every add() and every move-from takes a new one, unique in the
+  /// process). For caches of what is derived from a registry, such as a policy's seats.
+  std::uint64_t revision() const { return m_revision; }
 
  private:
+  std::uint64_t m_revision;
   std::map<ActorId, Actor, std::less<>> m_actors;
   // role -> actors, body -> actors; kept in step by add(). A policy evaluation asks for the
   // members of each body it consults, so these are on every ballot's path.

@@ -8,6 +8,7 @@
 // the model marks it `skip_if_empty`, and nobody may submit a kind no submit rule names.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 
@@ -34,10 +35,19 @@ class ModelPolicy final : public authority::Policy {
 
   const ModelSpec& spec() const { return m_spec; }
 
+  /// The seats cache (see SeatCache): lookups that found a request's seats, and seatings made.
+  std::uint64_t seat_hits() const;
+  std::uint64_t seat_misses() const;
+
  private:
+  // Who sits on each stage for a request depends on the request and the registry only, not on
+  // the ballots or the time; a request is routed again after each of its ballots, so its seats
+  // are kept, by request id, with the registry revision and the request they were made for.
+  struct SeatCache;
   ModelSpec m_spec;
   std::string m_id;
   std::string m_definition;
+  std::shared_ptr<SeatCache> m_seats;
 };
 
 /// The members of `body` for `request`, sorted by id (dynamic members resolved in the registry).
