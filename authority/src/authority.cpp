@@ -396,6 +396,18 @@ struct Authority::Impl {
     return {};
   }
 
+  // base_registry.fingerprint() (its canonical TOML, hashed), made again only when the
+  // registry's revision changed: every snapshot records it.
+  std::uint64_t fingerprinted_revision = 0;
+  std::string fingerprint_of_base;
+  const std::string& base_fingerprint() {
+    if (fingerprint_of_base.empty() || fingerprinted_revision != base_registry.revision()) {
+      fingerprint_of_base = base_registry.fingerprint();
+      fingerprinted_revision = base_registry.revision();
+    }
+    return fingerprint_of_base;
+  }
+
   bool writer_running() const { return snapshot_child > 0 || snapshot_task.valid(); }
 
   // Collects the snapshot writer (forked child or thread) once it has ended (block: wait for
@@ -472,7 +484,7 @@ struct Authority::Impl {
     // which a forked child sees as it is at the fork.
     detail::ResumeState s;
     s.model = policy->id();
-    s.registry_fingerprint = base_registry.fingerprint();
+    s.registry_fingerprint = base_fingerprint();
     s.log_size = log.size();
     s.last_entry_hash = detail::sha256_hex(log.lines().back());
     s.merkle_root = to_hex(log.tree().root());
@@ -535,16 +547,21 @@ struct Authority::Impl {
       }
       notice("snapshot: fork failed (" + files::errno_text(errno) + "); writing it on the owner thread");
     }
-    // Encoded here: the open requests, those finished since the last segment, the zone.
+    // Encoded here: the open requests and the zone. The requests finished since the last
+    // segment are encoded by whoever writes it - the writer thread of a periodic snapshot: a
+    // finished request never changes again (word_all() above worded every decision), and no
+    // request is erased while a writer runs (the destructor and every snapshot reap it first).
     std::vector<const RequestInfo*> finished, open;
     split_requests(from, finished, open);
-    std::optional<Snapshot> seg;
-    if (fresh) seg = Snapshot{s.log_size, detail::encode_segment(next.back(), s.last_entry_hash, finished)};
     fill_snapshot_state(s);
     Snapshot snap{records, detail::encode_resume_state(s, open)};
-    auto write_both = [seg = std::move(seg), seg_path, snap = std::move(snap), path]() -> Result<void> {
-      if (seg) {
-        if (auto w = authority::write_snapshot(seg_path, *seg); !w) return w;
+    std::optional<detail::SegmentRef> segment;
+    if (fresh) segment = next.back();
+    auto write_both = [segment, finished = std::move(finished), log_size = s.log_size, hash = s.last_entry_hash, seg_path,
+                       snap = std::move(snap), path]() -> Result<void> {
+      if (segment) {
+        const Snapshot seg{log_size, detail::encode_segment(*segment, hash, finished)};
+        if (auto w = authority::write_snapshot(seg_path, seg); !w) return w;
       }
       return authority::write_snapshot(path, snap);
     };
