@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev libjemalloc-dev
   ldnsutils bind9-utils bind9-dnsutils knot knot-dnsutils knot-dnssecutils nsd
-  clang-format jq python3 python3-cryptography curl procps hyperfine time openssl
+  clang-format jq python3 python3-cryptography curl procps hyperfine time openssl valgrind
 )
 
 missing=()
