@@ -760,8 +760,8 @@ struct Authority::Impl {
     return v;
   }
 
-  // Checks a request against the zone as it is now; errors are refusals.
-  // The technical check at submission: the change set, and the zone's checks of it.
+  // The technical check at submission: the change set, and the zone's checks of it against the
+  // zone as it is now; errors are refusals.
   Result<zone::ChangeSet> validate(const ChangeRequest& c, zone::Findings* warnings) const {
     auto cs = change_set_for(c);
     if (!cs) return std::unexpected(cs.error());
@@ -1227,7 +1227,6 @@ struct Authority::Impl {
     std::int64_t today = clock_now.seconds / kSecondsPerDay;
     auto applied = zone->apply(bump, today);
     if (!applied) return fail(Errc::internal, join_findings(applied.error()));
-    digest.update(zone::Name(), nullptr, nullptr);
     digest = zone::ZoneDigest::of(zone->zone());
     sign_epoch = clock_now.seconds;
     if (!replaying) {

@@ -185,8 +185,9 @@ Seat seat_stage(const ModelSpec& model, const StageSpec& stage, const RequestVie
   return seat;
 }
 
-/// The seats of every stage of a model for one request, as computed for `view` under the
-/// registry of `registry_revision`; `seats[k]` is for `applies[k]`'s stage k.
+/// The seats of every stage of a model for one request, made for `view` under the registry of
+/// `registry_revision`: whether the model's stage k applies to the request (`applies[k]`) and,
+/// if it does, its seats (`seats[k]`).
 struct Seating {
   RequestView view;
   std::uint64_t registry_revision = 0;
@@ -216,10 +217,10 @@ bool same_view(const RequestView& a, const RequestView& b) {
 
 class Evaluator {
  public:
-  /// `seating`: seat_model(model, request, registry).
+  /// `seating`: seat_model(model, request, registry) for the registry in force.
   Evaluator(const ModelSpec& model, const RequestView& request, std::span<const Ballot> ballots,
-            const ActorRegistry& registry, std::shared_ptr<const Seating> seating)
-      : m_model(model), m_request(request), m_ballots(ballots), m_registry(registry), m_seating(std::move(seating)) {
+            std::shared_ptr<const Seating> seating)
+      : m_model(model), m_request(request), m_ballots(ballots), m_seating(std::move(seating)) {
     m_runs.reserve(model.stages.size());  // a StageRun is heavy to move
     for (std::size_t k = 0; k < model.stages.size(); ++k) {
       if (!m_seating->applies[k]) continue;
@@ -632,7 +633,6 @@ class Evaluator {
   const ModelSpec& m_model;
   const RequestView& m_request;
   std::span<const Ballot> m_ballots;
-  const ActorRegistry& m_registry;
   std::shared_ptr<const Seating> m_seating;  // m_runs point into it
   std::vector<StageRun> m_runs;
   std::vector<std::vector<std::size_t>> m_groups;
@@ -948,14 +948,14 @@ Result<void> ModelPolicy::may_submit(const RequestView& request, const ActorRegi
 
 Decision ModelPolicy::evaluate(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                                const ActorRegistry& registry) const {
-  Evaluator ev(m_spec, request, ballots, registry, m_seats->get(m_spec, request, registry));
+  Evaluator ev(m_spec, request, ballots, m_seats->get(m_spec, request, registry));
   ev.run(now);
   return ev.decision();
 }
 
 Decision ModelPolicy::route(const RequestView& request, std::span<const Ballot> ballots, Timestamp now,
                             const ActorRegistry& registry) const {
-  Evaluator ev(m_spec, request, ballots, registry, m_seats->get(m_spec, request, registry));
+  Evaluator ev(m_spec, request, ballots, m_seats->get(m_spec, request, registry));
   ev.run(now);
   return ev.pending() ? ev.routing() : ev.decision();
 }

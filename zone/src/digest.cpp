@@ -59,11 +59,6 @@ ZoneDigest ZoneDigest::of(const Zone& zone) {
   return d;
 }
 
-void ZoneDigest::update(const Name& owner, const Node* before, const Node* after) {
-  if (before != nullptr) subtract(node_hash(owner, *before));
-  if (after != nullptr) add(node_hash(owner, *after));
-}
-
 void ZoneDigest::replace(const Name& owner, const Hash* before, const Node* after) {
   if (before != nullptr) subtract(*before);
   if (after != nullptr) add(node_hash(owner, *after));

@@ -20,14 +20,19 @@ TEST(ZoneDigestTest, IncrementalUpdateEqualsRecomputation) {
   Zone z = sample();
   ZoneDigest d = ZoneDigest::of(z);
   auto bb = Name::parse("bb.").value();
-  Node before = *z.node(bb);
+  const ZoneDigest::Hash before = ZoneDigest::node_hash(bb, *z.node(bb));
   z.add(bb, rrtype::kNs, 172800, make_name_rdata(Name::parse("ns2.aa.").value()));
-  d.update(bb, &before, z.node(bb));
+  d.replace(bb, &before, z.node(bb));
   EXPECT_EQ(d, ZoneDigest::of(z));
   // Removal.
-  Node before2 = *z.node(bb);
+  const ZoneDigest::Hash before2 = ZoneDigest::node_hash(bb, *z.node(bb));
   z.remove_node(bb);
-  d.update(bb, &before2, nullptr);
+  d.replace(bb, &before2, nullptr);
+  EXPECT_EQ(d, ZoneDigest::of(z));
+  // Addition.
+  auto cc = Name::parse("cc.").value();
+  z.add(cc, rrtype::kNs, 172800, make_name_rdata(Name::parse("ns1.aa.").value()));
+  d.replace(cc, nullptr, z.node(cc));
   EXPECT_EQ(d, ZoneDigest::of(z));
 }
 

@@ -26,11 +26,9 @@ class ZoneDigest {
 
   using Hash = std::array<std::uint8_t, 32>;
 
-  /// Replaces the contribution of `owner`: `before` is the node as it was (nullptr if absent),
-  /// `after` the node as it is now (nullptr if removed).
-  void update(const Name& owner, const Node* before, const Node* after);
-  /// update() with the node as it was given by its node_hash() (nullptr if absent), so a caller
-  /// keeps 32 octets of a node it is about to change, not a copy of it.
+  /// Replaces the contribution of `owner`: `before` is the node_hash() of the node as it was
+  /// (nullptr if absent), so a caller keeps 32 octets of a node it is about to change, not a
+  /// copy of it; `after` is the node as it is now (nullptr if removed).
   void replace(const Name& owner, const Hash* before, const Node* after);
 
   /// 64 hex digits.
