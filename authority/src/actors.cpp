@@ -238,18 +238,8 @@ std::uint64_t fresh_revision() {
 
 ActorRegistry::ActorRegistry() : m_revision(fresh_revision()) {}
 
-ActorRegistry::ActorRegistry(ActorRegistry&& other) noexcept
-    : m_revision(other.m_revision),
-      m_actors(std::move(other.m_actors)),
-      m_by_role(std::move(other.m_by_role)),
-      m_by_body(std::move(other.m_by_body)),
-      m_by_tld(std::move(other.m_by_tld)) {
-  other.m_actors.clear();
-  other.m_by_role.clear();
-  other.m_by_body.clear();
-  other.m_by_tld.clear();
-  other.m_revision = fresh_revision();
-}
+// The assignment below leaves `other` empty under a revision of its own.
+ActorRegistry::ActorRegistry(ActorRegistry&& other) noexcept : ActorRegistry() { *this = std::move(other); }
 
 ActorRegistry& ActorRegistry::operator=(ActorRegistry&& other) noexcept {
   if (this == &other) return *this;
