@@ -18,6 +18,7 @@
 # is written in the window.
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd)
 build=$1 zone=$2 lab=$3 tlds=$4 changes=${5:-900}
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
   { echo "owner_insns.sh: needs valgrind (apt-get install -y valgrind)" >&2; exit 2; }
@@ -30,9 +31,5 @@ valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" --collect-atstart=
   --toggle-collect='rootgov::authority::Authority::sign_pending(*' \
   "$build/bench/owner_bench" "$zone" "$lab" "$tlds" "$changes" 9 "$work/state" >/dev/null 2>"$work/valgrind.log" ||
   { cat "$work/valgrind.log" >&2; exit 1; }
-callgrind_annotate --inclusive=yes "$work/cg.out" >"$work/annotated" 2>/dev/null
-inclusive() { { grep -m1 "$1" "$work/annotated" || echo 0; } | awk '{ gsub(",", "", $1); print $1 + 0 }'; }
-total=$(inclusive "PROGRAM TOTALS")
-sha=$(inclusive "Botan::SHA_256::compress_n")
-ecdsa=$(inclusive "???:EVP_PKEY_sign ")
-echo "RESULT changes=$changes total=$((total / changes)) sha256=$((sha / changes)) ecdsa=$((ecdsa / changes)) rest=$(((total - sha - ecdsa) / changes))"
+echo "RESULT changes=$changes $("$here/callgrind_split.sh" "$work/cg.out" "$changes" \
+  sha256="Botan::SHA_256::compress_n" ecdsa="???:EVP_PKEY_sign ")"

@@ -24,6 +24,8 @@
 #   SNAPSHOT_FORK  rootgovd's [snapshots] fork: periodic snapshots written by a forked child
 #                  ["true"]
 #   SNAPSHOT_EVERY rootgovd's [snapshots] every (log entries between snapshots) [daemon default]
+#   PUBLISH_MS     rootgovd's [publish] interval_ms (least time between two zone-file renders)
+#                  [daemon default]
 #   EXTRA_TOML     more rootgovd config appended to the generated file (printf %b: "\n" breaks
 #                  lines), e.g. EXTRA_TOML='[threads]\nio = 1' [""]
 #   FLOORS         1 = measure the floors under a change (document crypto, HTTP exchange) [1]
@@ -58,6 +60,7 @@ FORK_TLDS=${FORK_TLDS:-20000}
 SNAPSHOT_FORK=${SNAPSHOT_FORK:-true}
 EXTRA_TOML=${EXTRA_TOML:-}
 SNAPSHOT_EVERY=${SNAPSHOT_EVERY:-}
+PUBLISH_MS=${PUBLISH_MS:-}
 FLOOR_SECONDS=${FLOOR_SECONDS:-10}
 KNOT=${KNOT:-1}
 KNOT_SIZES=${KNOT_SIZES-1500}
@@ -105,7 +108,9 @@ tld_list() { awk -v n="$2" -v m="$1" 'BEGIN { for (i = 0; i < n && i < m; i++) p
 start_daemon() {
   local zone=$1 lab=$2 state=$3 alg=${4:-rsasha256} pf=$3.port
   rm -rf "$state" "$pf"
-  printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n[snapshots]\nfork = %s\n' "$alg" "$FORK_TLDS" "$SNAPSHOT_FORK" > "$state.toml"
+  printf '[dnssec]\nalgorithm = "%s"\n[publish]\nfork_tlds = %s\n' "$alg" "$FORK_TLDS" > "$state.toml"
+  [ -z "$PUBLISH_MS" ] || printf 'interval_ms = %s\n' "$PUBLISH_MS" >> "$state.toml"
+  printf '[snapshots]\nfork = %s\n' "$SNAPSHOT_FORK" >> "$state.toml"
   [ -z "$SNAPSHOT_EVERY" ] || printf 'every = %s\n' "$SNAPSHOT_EVERY" >> "$state.toml"
   [ -z "$EXTRA_TOML" ] || printf '%b\n' "$EXTRA_TOML" >> "$state.toml"
   local t0
