@@ -372,7 +372,7 @@ Result<ActorKey> ActorKey::from_text(std::string_view text) {
   if (!is_valid_actor_id(actor)) {
     return fail(Errc::invalid_input, fmt::format("malformed key file: invalid actor id '{}'", actor));
   }
-  auto seed = crypto::base64_decode(seed_b64);
+  auto seed = crypto::base64_decode_secret(seed_b64);
   if (!seed || seed->size() != crypto::kEd25519SeedSize) {
     return fail(Errc::invalid_input, "malformed key file: 'seed' must be the base64 of 32 bytes");
   }

@@ -1,6 +1,8 @@
 // crypto.cpp - the Botan 2 facade declared in crypto.hpp.
 #include "crypto.hpp"
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -52,7 +54,53 @@ Sha256Digest sha256(std::string_view data) {
 
 std::string base64_encode(std::string_view bytes) { return Botan::base64_encode(bytes_of(bytes), bytes.size()); }
 
+namespace {
+
+// Value of each base64 character (RFC 4648 table 1), -1 for anything else ('=' included).
+constexpr std::array<std::int8_t, 256> kBase64Values = [] {
+  std::array<std::int8_t, 256> t{};
+  t.fill(-1);
+  constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < alphabet.size(); ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  return t;
+}();
+
+}  // namespace
+
 Result<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return fail(Errc::invalid_input, "invalid base64: length is not a multiple of 4");
+  }
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    // '=' may stand only at the end of the last quantum: "xx==" or "xxx=".
+    int pad = 0;
+    if (last && text[i + 3] == '=') pad = text[i + 2] == '=' ? 2 : 1;
+    std::uint32_t quantum = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      std::int8_t v = 0;
+      if (k < 4 - static_cast<std::size_t>(pad)) {
+        v = kBase64Values[static_cast<unsigned char>(text[i + k])];
+        if (v < 0) {
+          return fail(Errc::invalid_input, "invalid base64: unexpected character at offset " + std::to_string(i + k));
+        }
+      }
+      quantum = (quantum << 6) | static_cast<std::uint32_t>(v);
+    }
+    // Canonical form: the bits the padding leaves over are zero, so one value has one text.
+    if ((pad == 2 && (quantum & 0xFFFFU) != 0) || (pad == 1 && (quantum & 0xFFU) != 0)) {
+      return fail(Errc::invalid_input, "invalid base64: not in canonical form");
+    }
+    out.push_back(static_cast<char>(quantum >> 16));
+    if (pad < 2) out.push_back(static_cast<char>((quantum >> 8) & 0xFFU));
+    if (pad < 1) out.push_back(static_cast<char>(quantum & 0xFFU));
+  }
+  return out;
+}
+
+Result<std::string> base64_decode_secret(std::string_view text) {
   if (text.size() % 4 != 0) {
     return fail(Errc::invalid_input, "invalid base64: length is not a multiple of 4");
   }

@@ -46,8 +46,13 @@ class Sha256 {
 /// Standard base64 (RFC 4648 section 4) with padding.
 std::string base64_encode(std::string_view bytes);
 /// Decodes canonical padded base64 only; anything else (whitespace, missing padding, non-zero
-/// trailing bits) is an error.
+/// trailing bits) is an error. For public data (signatures, public keys, hashes): one table
+/// lookup per character, so its timing depends on the text. Secret text goes through
+/// base64_decode_secret.
 Result<std::string> base64_decode(std::string_view text);
+/// The same result as base64_decode, through Botan's constant-time decoder: for secret material
+/// (a key file's seed).
+Result<std::string> base64_decode_secret(std::string_view text);
 /// Lowercase hex.
 std::string hex_encode(std::string_view bytes);
 Result<std::string> hex_decode(std::string_view text);
