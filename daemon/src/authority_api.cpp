@@ -202,12 +202,46 @@ Result<OpenedAuthority> open_authority(DaemonConfig& config, bool explicit_model
   return out;
 }
 
+namespace {
+constexpr const char* kChecksHelp = "signature checks of mutating documents";
+constexpr const char* kSnapshotsHelp = "periodic state snapshots, by where they were written";
+}  // namespace
+
+AuthorityApi::Instruments::Instruments(Metrics& m)
+    : metrics(m),
+      log_size(m.gauge("rootgov_log_size", "audit-log entries")),
+      zone_serial(m.gauge("rootgov_zone_serial", "SOA serial of the published zone")),
+      tlds(m.gauge("rootgov_tlds", "TLDs delegated in the published zone")),
+      open_requests(m.gauge("rootgov_open_requests", "requests not yet in a final state")),
+      // Where document signatures were checked: ahead on an I/O thread (prepare_mutation) or on
+      // the authority executor.
+      checks_ahead(m.counter("rootgov_signature_checks_total", kChecksHelp, {{"where", "ahead"}})),
+      checks_authority(m.counter("rootgov_signature_checks_total", kChecksHelp, {{"where", "authority"}})),
+      // Deferred re-signs, whether the queued task or a reading of the zone (the publisher) ran them.
+      sign_batches(m.counter("rootgov_zone_sign_batches_total",
+                             "deferred zone re-signs (each covers every change made before it)")),
+      snapshots_forked(m.counter("rootgov_snapshots_total", kSnapshotsHelp, {{"written", "forked"}})),
+      snapshots_inline(m.counter("rootgov_snapshots_total", kSnapshotsHelp, {{"written", "authority"}})),
+      snapshots_thread(m.counter("rootgov_snapshots_total", kSnapshotsHelp, {{"written", "thread"}})),
+      snapshot_fork_seconds(
+          m.gauge("rootgov_snapshot_fork_seconds", "time the authority thread spent in the last snapshot fork")),
+      log_entries(m.counter("rootgov_log_entries_appended_total", "audit-log entries appended since start")) {}
+
+Counter& AuthorityApi::Instruments::event(const std::string& type) {
+  for (auto& [t, counter] : events) {
+    if (t == type) return *counter;
+  }
+  Counter& c = metrics.counter("rootgov_events_total", "authority events by type", {{"type", type}});
+  events.emplace_back(type, &c);
+  return c;
+}
+
 AuthorityApi::AuthorityApi(std::unique_ptr<auth::Authority> authority, EventHub& events, Metrics& metrics)
-    : m_authority(std::move(authority)), m_events(events), m_metrics(metrics) {
+    : m_authority(std::move(authority)), m_events(events), m_metrics(metrics), m_instruments(metrics) {
   m_authority->set_listener([this](const auth::Event& e) {
     m_events.publish(e.type, e.json);
-    m_metrics.counter("rootgov_log_entries_appended_total", "audit-log entries appended since start").inc();
-    m_metrics.counter("rootgov_events_total", "authority events by type", {{"type", e.type}}).inc();
+    m_instruments.log_entries.inc();
+    m_instruments.event(e.type).inc();
   });
   refresh_gauges();
 }
@@ -235,30 +269,23 @@ void AuthorityApi::changed() {
   if (m_publisher) m_publisher->offer(m_authority->serial());
 }
 
-void AuthorityApi::export_resigns(std::uint64_t total) {
-  // Deferred re-signs, whether the queued task or a reading of the zone (the publisher) ran them.
-  m_metrics.counter("rootgov_zone_sign_batches_total", "deferred zone re-signs (each covers every change made before it)")
-      .raise_to(total);
-}
+void AuthorityApi::export_resigns(std::uint64_t total) { m_instruments.sign_batches.raise_to(total); }
 
 void AuthorityApi::refresh_gauges() {
   auto s = m_authority->summary();
-  m_metrics.gauge("rootgov_log_size", "audit-log entries").set(static_cast<double>(s.log_size));
-  m_metrics.gauge("rootgov_zone_serial", "SOA serial of the published zone").set(static_cast<double>(s.serial));
-  m_metrics.gauge("rootgov_tlds", "TLDs delegated in the published zone").set(static_cast<double>(s.tlds));
-  m_metrics.gauge("rootgov_open_requests", "requests not yet in a final state").set(static_cast<double>(s.open_requests));
-  // Where document signatures were checked: ahead on an I/O thread (prepare_mutation) or on the
-  // authority executor. Counters, brought up to the authority's running totals.
-  const char* checks = "signature checks of mutating documents";
-  m_metrics.counter("rootgov_signature_checks_total", checks, {{"where", "ahead"}}).raise_to(s.signatures_preverified);
-  m_metrics.counter("rootgov_signature_checks_total", checks, {{"where", "authority"}}).raise_to(s.signatures_verified_inline);
+  Instruments& m = m_instruments;
+  m.log_size.set(static_cast<double>(s.log_size));
+  m.zone_serial.set(static_cast<double>(s.serial));
+  m.tlds.set(static_cast<double>(s.tlds));
+  m.open_requests.set(static_cast<double>(s.open_requests));
+  // Counters, brought up to the authority's running totals.
+  m.checks_ahead.raise_to(s.signatures_preverified);
+  m.checks_authority.raise_to(s.signatures_verified_inline);
   export_resigns(s.zone_resigns);
-  const char* snapshots = "periodic state snapshots, by where they were written";
-  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "forked"}}).raise_to(s.snapshots_forked);
-  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "authority"}}).raise_to(s.snapshots_inline);
-  m_metrics.counter("rootgov_snapshots_total", snapshots, {{"written", "thread"}}).raise_to(s.snapshots_threaded);
-  m_metrics.gauge("rootgov_snapshot_fork_seconds", "time the authority thread spent in the last snapshot fork")
-      .set(s.snapshot_fork_seconds);
+  m.snapshots_forked.raise_to(s.snapshots_forked);
+  m.snapshots_inline.raise_to(s.snapshots_inline);
+  m.snapshots_thread.raise_to(s.snapshots_threaded);
+  m.snapshot_fork_seconds.set(s.snapshot_fork_seconds);
 }
 
 void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor, const boost::asio::any_io_executor& files,

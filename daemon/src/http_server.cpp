@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -134,13 +135,35 @@ struct HttpServer::Impl {
 
   void record(std::string_view method, std::string_view route, unsigned status, Clock::time_point start) {
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    metrics.counter("rootgov_http_requests_total", "HTTP requests answered",
-                    {{"method", std::string(method)}, {"route", std::string(route)}, {"status", std::to_string(status)}})
-        .inc();
-    metrics.histogram("rootgov_http_request_duration_seconds", "time from a complete request to its response",
-                      default_latency_buckets(), {{"route", std::string(route)}})
-        .observe(seconds);
+    RequestInstruments& m = request_instruments(method, route, status);
+    m.requests->inc();
+    m.duration->observe(seconds);
   }
+
+  // The two metrics of every answered request, resolved once per (method, route, status): a
+  // registry lookup renders and sorts the labels under the registry's lock.
+  struct RequestInstruments {
+    Counter* requests = nullptr;
+    Histogram* duration = nullptr;
+  };
+  RequestInstruments& request_instruments(std::string_view method, std::string_view route, unsigned status) {
+    std::string key;
+    key.reserve(method.size() + route.size() + 5);
+    key.append(method).append(1, ' ').append(std::to_string(status)).append(1, ' ').append(route);
+    std::lock_guard lock(instruments_mutex);
+    auto it = instruments.find(key);
+    if (it != instruments.end()) return it->second;
+    RequestInstruments m;
+    m.requests = &metrics.counter("rootgov_http_requests_total", "HTTP requests answered",
+                                  {{"method", std::string(method)}, {"route", std::string(route)},
+                                   {"status", std::to_string(status)}});
+    m.duration = &metrics.histogram("rootgov_http_request_duration_seconds",
+                                    "time from a complete request to its response", default_latency_buckets(),
+                                    {{"route", std::string(route)}});
+    return instruments.emplace(std::move(key), m).first->second;
+  }
+  std::mutex instruments_mutex;
+  std::map<std::string, RequestInstruments, std::less<>> instruments;  // by "METHOD status route"
 
   // ---- I/O helpers -------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ awk '$4 == "NS" && $1 ~ /^[a-z0-9-]+\.$/ {sub(/\.$/, "", $1); print $1}' \
 
 STATE="$WORK/state"
 start_daemon load --state "$STATE" --actors "$WORK/lab/actors.toml" --clock simulated --model us-status-quo
+metric() { awk -v k="$1" '$1 == k {sub(/\.0*$/, "", $2); print $2}' <<<"$2"; }
+BEFORE=$(curl -fsS "$ROOTGOV_SERVER/metrics")
 
 # 4 clients, 2 s, at most 300 changes; each client keeps at most 2 unfinished (5 TLDs each).
 OUT=$(E2E_WINDOW=2 timeout 120 "$DRIVER" load-batch "$ROOTGOV_SERVER" "$WORK/lab/keys" "$WORK/tlds" 4 2 300 2>&1) ||
@@ -38,9 +40,17 @@ pass "load-batch drove $CHANGES changes with 4 clients and 3 desks, none failed"
 PUBLISHED=$(curl -fsS "$ROOTGOV_SERVER/v1/requests?state=published" | jq -r .count)
 [ "$PUBLISHED" = "$CHANGES" ] || fail "$CHANGES changes driven, $PUBLISHED published"
 [ "$(curl -fsS "$ROOTGOV_SERVER/v1/requests?state=awaiting" | jq -r .count)" = 0 ] || fail "requests left awaiting"
-EVENTS=$(curl -fsS "$ROOTGOV_SERVER/metrics" | awk '$1 == "rootgov_events_total{type=\"published\"}" {print $2}')
-[ "${EVENTS%.*}" = "$CHANGES" ] || fail "the published counter says $EVENTS, not $CHANGES"
-pass "every driven change is published; none awaits"
+AFTER=$(curl -fsS "$ROOTGOV_SERVER/metrics")
+for type in submitted published; do
+  EVENTS=$(metric "rootgov_events_total{type=\"$type\"}" "$AFTER")
+  [ "$EVENTS" = "$CHANGES" ] || fail "the $type counter says '$EVENTS', not $CHANGES"
+done
+# Every entry the log gained during the load was counted once.
+GAINED=$(($(metric rootgov_log_size "$AFTER") - $(metric rootgov_log_size "$BEFORE")))
+COUNTED=$(($(metric rootgov_log_entries_appended_total "$AFTER") - $(metric rootgov_log_entries_appended_total "$BEFORE")))
+[ "$GAINED" -ge $((5 * CHANGES)) ] && [ "$COUNTED" = "$GAINED" ] ||
+  fail "the log gained $GAINED entries for $CHANGES changes, the entry counter $COUNTED"
+pass "every driven change is published; none awaits; the event and entry counters match the log"
 
 stop_daemon || fail "rootgovd did not stop cleanly"
 "$ROOTGOV" log verify "$STATE" >"$WORK/verify.out" 2>&1 || fail "log verify: $(cat "$WORK/verify.out")"

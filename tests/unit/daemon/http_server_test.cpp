@@ -467,6 +467,27 @@ TEST_F(ServerTest, MetricsEndpointShowsRequests) {
   EXPECT_NE(r.body.find("rootgov_http_connections 1"), std::string::npos) << r.body;
 }
 
+TEST_F(ServerTest, MetricsCountEachMethodRouteAndStatusApart) {
+  // The server keeps each (method, route, status)'s metrics once looked up: repeated requests
+  // must land on the same series, and another status or route on its own.
+  start();
+  Client c(m_port);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.request(http::verb::get, "/v1/health").status, 200u);
+  EXPECT_EQ(c.request(http::verb::get, "/test/throw").status, 500u);
+  EXPECT_EQ(c.request(http::verb::get, "/test/throw").status, 500u);
+  auto r = c.request(http::verb::get, "/metrics");
+  EXPECT_NE(r.body.find("rootgov_http_requests_total{method=\"GET\",route=\"/v1/health\",status=\"200\"} 3\n"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("rootgov_http_requests_total{method=\"GET\",route=\"/test/throw\",status=\"500\"} 2\n"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("rootgov_http_request_duration_seconds_count{route=\"/v1/health\"} 3\n"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("rootgov_http_request_duration_seconds_count{route=\"/test/throw\"} 2\n"), std::string::npos)
+      << r.body;
+}
+
 TEST_F(ServerTest, ShutdownDrainsInFlightRequests) {
   start();
   Client idle(m_port);
