@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <random>
 
 namespace rootgov::zone {
 namespace {
@@ -49,6 +50,39 @@ TEST(NameTest, CanonicalOrderFollowsRfc4034) {
   std::vector<std::string> got;
   for (const auto& n : names) got.push_back(n.to_string());
   EXPECT_EQ(got, expected);
+}
+
+TEST(NameTest, CanonicalOrderAgreesWithLabelByLabelComparison) {
+  // RFC 4034 section 6.1 spelled out: compare the labels from the rightmost, each as a string of
+  // octets (names are kept in lowercase), a missing label sorting first. Random names of 0-3
+  // labels over a small alphabet, so that equal labels, prefixes and equal lengths are common.
+  auto reference = [](const Name& a, const Name& b) {
+    std::size_t i = a.label_count();
+    std::size_t j = b.label_count();
+    while (i > 0 && j > 0) {
+      --i;
+      --j;
+      if (auto c = std::string(a.label(i)) <=> std::string(b.label(j)); c != 0) return c;
+    }
+    return i == 0 && j == 0 ? std::strong_ordering::equal
+                            : (i == 0 ? std::strong_ordering::less : std::strong_ordering::greater);
+  };
+  std::mt19937 rng(4034);
+  auto random_name = [&] {
+    std::string text;
+    for (std::size_t n = rng() % 4, k = 0; k < n; ++k) {
+      std::size_t len = 1 + rng() % 3;
+      for (std::size_t c = 0; c < len; ++c) text.push_back("ab-"[rng() % 3]);
+      text.push_back('.');
+    }
+    return Name::parse(text.empty() ? "." : text).value();
+  };
+  for (int round = 0; round < 20000; ++round) {
+    Name a = random_name();
+    Name b = random_name();
+    ASSERT_EQ(a <=> b, reference(a, b)) << a.to_string() << " vs " << b.to_string();
+    ASSERT_EQ(b <=> a, reference(b, a)) << b.to_string() << " vs " << a.to_string();
+  }
 }
 
 TEST(NameTest, SubdomainAndParent) {
