@@ -299,7 +299,7 @@ struct HttpServer::Impl {
     const Route& route = *match.route;
     request.path_params = match.params;
     if (route.body == BodyKind::json) {
-      if (auto ok = parse_json_body(request); !ok) co_return ok.error().to_response();
+      if (auto ok = check_json_body(request); !ok) co_return ok.error().to_response();
     }
     if (route.exec == Exec::authority) {
       Response response = co_await run_stages(route, request, use_awaitable);

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <stdexcept>
 
-#include <boost/json/parse.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace rootgov::daemon {
@@ -271,7 +273,44 @@ Result<void> parse_target(std::string_view target, Request& request) {
   return {};
 }
 
-ApiResult<void> parse_json_body(Request& request) {
+namespace {
+
+// A boost::json handler that builds nothing: the parse checks the syntax (and the depth) of a
+// body its handler parses again itself, and notes the kind of the top-level value.
+struct SyntaxOnly {
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  std::optional<json::kind> top;  // the kind of the first value begun: the top-level one
+  void saw(json::kind k) {
+    if (!top) top = k;
+  }
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_array_begin(json::error_code&) { return saw(json::kind::array), true; }
+  bool on_array_end(std::size_t, json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) { return saw(json::kind::object), true; }
+  bool on_object_end(std::size_t, json::error_code&) { return true; }
+  bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, json::error_code&) { return saw(json::kind::string), true; }
+  bool on_key_part(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_key(json::string_view, std::size_t, json::error_code&) { return true; }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return saw(json::kind::int64), true; }
+  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return saw(json::kind::uint64), true; }
+  bool on_double(double, json::string_view, json::error_code&) { return saw(json::kind::double_), true; }
+  bool on_bool(bool, json::error_code&) { return saw(json::kind::bool_), true; }
+  bool on_null(json::error_code&) { return saw(json::kind::null), true; }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+};
+
+}  // namespace
+
+ApiResult<void> check_json_body(const Request& request) {
   if (auto ct = request.header("content-type")) {
     const std::string_view media = trim(ct->substr(0, ct->find(';')));
     if (!iequals(media, "application/json")) {
@@ -284,21 +323,23 @@ ApiResult<void> parse_json_body(Request& request) {
     return std::unexpected(Problem::make(400, "bad-json", "malformed JSON body",
                                          "the request body is empty: send a JSON object"));
   }
-  boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 64;
-  json::value value = json::parse(request.body, ec, {}, options);
+  json::basic_parser<SyntaxOnly> parser(options);
+  json::error_code ec;
+  const std::size_t used = parser.write_some(false, request.body.data(), request.body.size(), ec);
+  if (!ec && used != request.body.size()) ec = json::error::extra_data;  // as json::parse says
   if (ec) {
     return std::unexpected(Problem::make(400, "bad-json", "malformed JSON body",
                                          "the request body is not valid JSON (" + ec.message() +
                                              "): send one JSON object, e.g. {\"document\": {...}, \"signature\": \"...\"}"));
   }
-  if (!value.is_object()) {
+  const json::kind top = parser.handler().top.value_or(json::kind::null);
+  if (top != json::kind::object) {
     return std::unexpected(Problem::make(400, "bad-json", "malformed JSON body",
                                          "the request body must be a JSON object, not " +
-                                             std::string(json::to_string(value.kind()))));
+                                             std::string(json::to_string(top))));
   }
-  request.json = std::move(value);
   return {};
 }
 

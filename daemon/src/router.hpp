@@ -30,9 +30,7 @@ struct Request {
   std::multimap<std::string, std::string, std::less<>> query;      ///< decoded query parameters
   std::map<std::string, std::string, std::less<>> path_params;     ///< decoded "{name}" segments
   std::vector<std::pair<std::string, std::string>> headers;        ///< names in lowercase
-  std::string body;
-  /// The parsed body, for routes registered with BodyKind::json (a JSON object); null otherwise.
-  boost::json::value json;
+  std::string body;  ///< for BodyKind::json routes, one JSON object (check_json_body)
 
   /// The first header named `name` (case-insensitive), if any.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -102,7 +100,7 @@ enum class Exec {
 /// What a route expects as body.
 enum class BodyKind {
   none,  ///< any body is ignored
-  json,  ///< a JSON object; a malformed body gets 400 before the handler runs
+  json,  ///< a JSON object (the handler parses it); a malformed body gets 400 before the handler runs
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -153,9 +151,10 @@ Result<void> parse_target(std::string_view target, Request& request);
 /// Percent-decodes `text`; with `plus_is_space` a '+' becomes ' ' (query strings).
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
-/// Parses and validates the body of a BodyKind::json route into request.json.
-/// The problem says what is wrong and where (byte offset).
-ApiResult<void> parse_json_body(Request& request);
+/// Checks the body of a BodyKind::json route: JSON media type (if given), one JSON object, at
+/// most 64 levels deep. Builds nothing (the handler parses request.body itself); the problem
+/// says what is wrong.
+ApiResult<void> check_json_body(const Request& request);
 
 /// Parses a non-negative integer query parameter; absent gives `fallback`.
 ApiResult<std::uint64_t> query_uint(const Request& request, std::string_view name,

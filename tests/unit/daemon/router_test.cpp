@@ -128,28 +128,43 @@ TEST(Problem, MapsDomainErrors) {
 TEST(JsonBody, RefusesMalformedAndNonObjects) {
   Request r;
   r.body = "{\"a\": 1";
-  auto bad = parse_json_body(r);
+  auto bad = check_json_body(r);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().status, 400u);
   EXPECT_NE(bad.error().detail.find("not valid JSON"), std::string::npos);
 
   r.body = "[1,2]";
-  auto arr = parse_json_body(r);
+  auto arr = check_json_body(r);
   ASSERT_FALSE(arr);
   EXPECT_NE(arr.error().detail.find("must be a JSON object, not array"), std::string::npos);
 
   r.body = "";
-  EXPECT_FALSE(parse_json_body(r));
+  EXPECT_FALSE(check_json_body(r));
 
   r.body = "{\"a\": 1}";
   r.headers = {{"content-type", "text/plain"}};
-  auto media = parse_json_body(r);
+  auto media = check_json_body(r);
   ASSERT_FALSE(media);
   EXPECT_EQ(media.error().status, 415u);
 
   r.headers = {{"content-type", "application/json; charset=utf-8"}};
-  ASSERT_TRUE(parse_json_body(r));
-  EXPECT_EQ(r.json.as_object().at("a").as_int64(), 1);
+  ASSERT_TRUE(check_json_body(r));
+
+  // Whatever follows the object, and nesting past 64 levels, is refused as json::parse would.
+  r.body = "{\"a\": 1} {}";
+  auto extra = check_json_body(r);
+  ASSERT_FALSE(extra);
+  EXPECT_NE(extra.error().detail.find("not valid JSON"), std::string::npos) << extra.error().detail;
+  r.body = std::string(65, '[') + std::string(65, ']');
+  EXPECT_FALSE(check_json_body(r));
+  r.body = "{\"a\": " + std::string(62, '[') + std::string(62, ']') + "}";
+  EXPECT_TRUE(check_json_body(r));
+  for (const char* scalar : {"1", "-1", "18446744073709551615", "1.5", "\"s\"", "true", "null"}) {
+    r.body = scalar;
+    auto refused = check_json_body(r);
+    ASSERT_FALSE(refused) << scalar;
+    EXPECT_NE(refused.error().detail.find("must be a JSON object, not"), std::string::npos) << scalar;
+  }
 }
 
 }  // namespace
