@@ -290,20 +290,44 @@ struct SyntaxOnly {
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
-  bool on_array_begin(json::error_code&) { return saw(json::kind::array), true; }
+  bool on_array_begin(json::error_code&) {
+    saw(json::kind::array);
+    return true;
+  }
   bool on_array_end(std::size_t, json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) { return saw(json::kind::object), true; }
+  bool on_object_begin(json::error_code&) {
+    saw(json::kind::object);
+    return true;
+  }
   bool on_object_end(std::size_t, json::error_code&) { return true; }
   bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
-  bool on_string(json::string_view, std::size_t, json::error_code&) { return saw(json::kind::string), true; }
+  bool on_string(json::string_view, std::size_t, json::error_code&) {
+    saw(json::kind::string);
+    return true;
+  }
   bool on_key_part(json::string_view, std::size_t, json::error_code&) { return true; }
   bool on_key(json::string_view, std::size_t, json::error_code&) { return true; }
   bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return saw(json::kind::int64), true; }
-  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return saw(json::kind::uint64), true; }
-  bool on_double(double, json::string_view, json::error_code&) { return saw(json::kind::double_), true; }
-  bool on_bool(bool, json::error_code&) { return saw(json::kind::bool_), true; }
-  bool on_null(json::error_code&) { return saw(json::kind::null), true; }
+  bool on_int64(std::int64_t, json::string_view, json::error_code&) {
+    saw(json::kind::int64);
+    return true;
+  }
+  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) {
+    saw(json::kind::uint64);
+    return true;
+  }
+  bool on_double(double, json::string_view, json::error_code&) {
+    saw(json::kind::double_);
+    return true;
+  }
+  bool on_bool(bool, json::error_code&) {
+    saw(json::kind::bool_);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    saw(json::kind::null);
+    return true;
+  }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }
   bool on_comment(json::string_view, json::error_code&) { return true; }
 };
