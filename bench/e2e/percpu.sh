@@ -10,8 +10,11 @@
 # Environment: SECONDS_RUN (length of the run) [14], SKIP (seconds left out after the first
 # change is published) [2], WINDOW (seconds measured) [5], ALG [ecdsap256sha256]; everything else is
 # passed on to run.sh (EXTRA_TOML, SNAPSHOT_EVERY, E2E_FULL_RECEIPTS, ...).
-# Output: one line per thread name, then the totals and run.sh's changes_per_s for the run.
-# Reads /proc/PID/task/TID/{schedstat,status} and GET /metrics; loopback only.
+# Output: one line per thread name (CPU per change, its user and system split, and voluntary
+# context switches), the totals, the machine's busy, idle and stolen shares over the window, and
+# run.sh's changes_per_s for the run. The user/system split comes from clock ticks, so it is
+# coarse on short windows; the CPU column (schedstat) is exact.
+# Reads /proc/PID/task/TID/{schedstat,status,stat}, /proc/stat and GET /metrics; loopback only.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,9 +53,12 @@ sleep "$SKIP"
 
 snap() {
   for t in /proc/"$daemon"/task/* /proc/"$client"/task/*; do
-    echo "$(cat "$t/comm") $(cut -d' ' -f1 "$t/schedstat") $(awk '/voluntary_ctxt/ {s += $2} END {print s}' "$t/status")"
-  done 2>/dev/null | awk '{cpu[$1] += $2; sw[$1] += $3} END {for (k in cpu) print k, cpu[k], sw[k]}'
-  echo "published $(published) 0"
+    # comm may hold spaces: utime and stime are the 12th and 13th fields after the ")"
+    echo "$(cat "$t/comm") $(cut -d' ' -f1 "$t/schedstat") $(awk '/voluntary_ctxt/ {s += $2} END {print s}' "$t/status") $(sed 's/.*) //' "$t/stat" | cut -d' ' -f12,13)"
+  done 2>/dev/null | awk '{cpu[$1] += $2; sw[$1] += $3; ut[$1] += $4; st[$1] += $5} END {for (k in cpu) print k, cpu[k], sw[k], ut[k], st[k]}'
+  echo "published $(published) 0 0 0"
+  # the whole machine: busy, idle (idle + iowait) and stolen jiffies, summed over the CPUs
+  awk '$1 == "cpu" {print "machine", $2 + $3 + $4 + $7 + $8, 0, $5 + $6, $9}' /proc/stat
 }
 snap | sort >"$log.1"
 sleep "$WINDOW"
@@ -63,16 +69,21 @@ if ! grep -q '^published ' "$log.1" || ! grep -q '^published ' "$log.2"; then
   echo "could not read rootgov_events_total{type=\"published\"} from GET /metrics at both ends of the window" >&2
   exit 1
 fi
-join "$log.1" "$log.2" | awk -v w="$WINDOW" '
-  {cpu[$1] = $4 - $2; sw[$1] = $5 - $3}
+join "$log.1" "$log.2" | awk -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" '
+  {cpu[$1] = $6 - $2; sw[$1] = $7 - $3; ut[$1] = $8 - $4; st[$1] = $9 - $5}
   END {
     n = cpu["published"]
     if (n <= 0) {print "no change was published in the window"; exit 1}
     printf "decided changes/s in the window: %.0f\n", n / w
-    for (k in cpu) if (k != "published") {
-      printf "  %-14s %.3f ms CPU  %.2f context switches per change\n", k, cpu[k] / 1e6 / n, sw[k] / n
-      tc += cpu[k] / 1e6 / n; ts += sw[k] / n
+    for (k in cpu) if (k != "published" && k != "machine") {
+      printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", k, cpu[k] / 1e6 / n,
+        1000 * ut[k] / hz / n, 1000 * st[k] / hz / n, sw[k] / n
+      tc += cpu[k] / 1e6 / n; tu += 1000 * ut[k] / hz / n; tsy += 1000 * st[k] / hz / n; ts += sw[k] / n
     }
-    printf "  %-14s %.3f ms CPU  %.2f context switches per change\n", "all", tc, ts
+    printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", "all", tc, tu, tsy, ts
+    m = cpu["machine"] + ut["machine"] + st["machine"]
+    if (m > 0)
+      printf "  machine (/proc/stat): CPUs %.1f%% busy, %.1f%% idle (idle + iowait), %.1f%% stolen by the hypervisor\n",
+        100 * cpu["machine"] / m, 100 * ut["machine"] / m, 100 * st["machine"] / m
   }'
 grep -o 'changes_per_s=[0-9.]*' "$log" | sed 's/^/whole run: /'
