@@ -27,7 +27,8 @@ import sys
 
 
 def strip_lists(frame):
-    """`a::f<T>(int) const` -> `a::f const`: drops everything inside <...> and (...)."""
+    """`a::f<T>(int) const` -> `a::f const`: drops everything inside <...> and (...), perf's
+    `(inlined)` mark included."""
     frame = frame.replace("(anonymous namespace)", "{anon}")
     out, depth = [], 0
     for ch in frame:
@@ -37,7 +38,7 @@ def strip_lists(frame):
             depth = max(0, depth - 1)
         elif depth == 0:
             out.append(ch)
-    return "".join(out).replace(" [inlined]", "").strip()
+    return "".join(out).strip()
 
 
 def samples(path, comm):
@@ -47,7 +48,7 @@ def samples(path, comm):
     def frames_of(lines):
         if len(lines) < 2 or (comm != "all" and lines[0].split()[0] != comm):
             return None
-        return [strip_lists(re.sub(r"^\s*[0-9a-f]+\s+", "", l).replace("(inlined)", "")) for l in lines[1:]]
+        return [strip_lists(re.sub(r"^\s*[0-9a-f]+\s+", "", l)) for l in lines[1:]]
 
     with open(path, errors="replace") as f:
         for line in f:
