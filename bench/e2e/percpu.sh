@@ -11,8 +11,8 @@
 # change is published) [2], WINDOW (seconds measured) [5], ALG [ecdsap256sha256]; everything else is
 # passed on to run.sh (EXTRA_TOML, SNAPSHOT_EVERY, E2E_FULL_RECEIPTS, ...).
 # Output: one line per thread name (CPU per change, its user and system split, and voluntary
-# context switches), the totals, the machine's busy, idle and stolen shares over the window, and
-# run.sh's changes_per_s for the run. The user/system split comes from clock ticks, so it is
+# context switches), the totals, the mutations' mean wait for durability, the machine's busy, idle
+# and stolen shares over the window, and run.sh's changes_per_s for the run. The user/system split comes from clock ticks, so it is
 # coarse on short windows; the CPU column (schedstat) is exact.
 # Reads /proc/PID/task/TID/{schedstat,status,stat}, /proc/stat and GET /metrics; loopback only.
 set -euo pipefail
@@ -56,7 +56,12 @@ snap() {
     # comm may hold spaces: utime and stime are the 12th and 13th fields after the ")"
     echo "$(cat "$t/comm") $(cut -d' ' -f1 "$t/schedstat") $(awk '/voluntary_ctxt/ {s += $2} END {print s}' "$t/status") $(sed 's/.*) //' "$t/stat" | cut -d' ' -f12,13)"
   done 2>/dev/null | awk '{cpu[$1] += $2; sw[$1] += $3; ut[$1] += $4; st[$1] += $5} END {for (k in cpu) print k, cpu[k], sw[k], ut[k], st[k]}'
-  echo "published $(published) 0 0 0"
+  # published changes; the mutations' wait for their journal group's fdatasync (sum in s, count)
+  curl -fsS "http://127.0.0.1:$port/metrics" | awk '
+    $1 == "rootgov_events_total{type=\"published\"}" {p = $2}
+    $1 == "rootgov_http_stage_seconds_sum{stage=\"durable\"}" {s = $2}
+    $1 == "rootgov_http_stage_seconds_count{stage=\"durable\"}" {c = $2}
+    END {print "published", p, 0, 0, 0; print "durable", s, c, 0, 0}'
   # the whole machine: busy, idle (idle + iowait) and stolen jiffies, summed over the CPUs
   awk '$1 == "cpu" {print "machine", $2 + $3 + $4 + $7 + $8, 0, $5 + $6, $9}' /proc/stat
 }
@@ -75,12 +80,14 @@ join "$log.1" "$log.2" | awk -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" '
     n = cpu["published"]
     if (n <= 0) {print "no change was published in the window"; exit 1}
     printf "decided changes/s in the window: %.0f\n", n / w
-    for (k in cpu) if (k != "published" && k != "machine") {
+    for (k in cpu) if (k != "published" && k != "machine" && k != "durable") {
       printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", k, cpu[k] / 1e6 / n,
         1000 * ut[k] / hz / n, 1000 * st[k] / hz / n, sw[k] / n
       tc += cpu[k] / 1e6 / n; tu += 1000 * ut[k] / hz / n; tsy += 1000 * st[k] / hz / n; ts += sw[k] / n
     }
     printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", "all", tc, tu, tsy, ts
+    if (sw["durable"] > 0)
+      printf "  durable wait: %.3f ms mean over %d mutations (their journal group'"'"'s fdatasync)\n", 1000 * cpu["durable"] / sw["durable"], sw["durable"]
     m = cpu["machine"] + ut["machine"] + st["machine"]
     if (m > 0)
       printf "  machine (/proc/stat): CPUs %.1f%% busy, %.1f%% idle (idle + iowait), %.1f%% stolen by the hypervisor\n",
