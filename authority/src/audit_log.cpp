@@ -118,6 +118,10 @@ std::string AuditLog::journal_failure() const { return m_journal ? m_journal->fa
 
 std::uint64_t AuditLog::journal_records() const { return m_journal ? m_journal->enqueued() : 0; }
 
+void AuditLog::set_journal_observer(std::function<void(double seconds, std::size_t records)> observer) {
+  if (m_journal) m_journal->set_flush_observer(std::move(observer));
+}
+
 void AuditLog::adopt(const std::vector<std::string>& lines, std::uint64_t count) {
   m_lines.assign(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(count));
   for (const auto& line : m_lines) m_tree.append(line);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,8 @@ class AuditLog {
   std::string journal_failure() const;
   /// Journal records enqueued so far (0 for an in-memory log).
   std::uint64_t journal_records() const;
+  /// Journal::set_flush_observer (ignored for an in-memory log).
+  void set_journal_observer(std::function<void(double seconds, std::size_t records)> observer);
 
   /// Resumes from a snapshot: takes the first `count` of `lines` (the journal's) as the log
   /// without replaying them, rebuilding the Merkle tree and the chain hash. Precondition: the

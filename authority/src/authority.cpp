@@ -2010,6 +2010,10 @@ std::uint64_t Authority::last_ticket() const { return m_impl->log.last_ticket();
 
 Result<void> Authority::wait_durable(std::uint64_t ticket) const { return m_impl->log.wait_durable(ticket); }
 
+void Authority::observe_journal_flushes(std::function<void(double seconds, std::size_t records)> observer) {
+  m_impl->log.set_journal_observer(std::move(observer));
+}
+
 const StartupReport& Authority::startup() const { return m_impl->startup; }
 
 }  // namespace rootgov::authority

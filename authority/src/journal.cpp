@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -273,10 +274,12 @@ Result<void> Journal::wait_durable(std::uint64_t index) {
     const std::uint64_t offset = m_end;
     lock.unlock();
 
+    const auto started = std::chrono::steady_clock::now();
     Result<void> written = pwrite_all(m_fd, batch, offset);
     if (written && m_options.sync && ::fdatasync(m_fd) != 0) {
       written = fail(Errc::io, fmt::format("fdatasync failed: {}", files::errno_text(errno)));
     }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
 
     lock.lock();
     m_flushing = false;
@@ -292,6 +295,11 @@ Result<void> Journal::wait_durable(std::uint64_t index) {
     m_durable = batch_end;
     ++m_flushes;
     m_flushed.notify_all();
+    if (m_flush_observer) {
+      lock.unlock();
+      m_flush_observer(took.count(), relative.size());
+      lock.lock();
+    }
   }
 }
 

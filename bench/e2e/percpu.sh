@@ -11,8 +11,9 @@
 # change is published) [2], WINDOW (seconds measured) [5], ALG [ecdsap256sha256]; everything else is
 # passed on to run.sh (EXTRA_TOML, SNAPSHOT_EVERY, E2E_FULL_RECEIPTS, ...).
 # Output: one line per thread name (CPU per change, its user and system split, and voluntary
-# context switches), the totals, the mutations' mean wait for durability, the machine's busy, idle
-# and stolen shares over the window, and run.sh's changes_per_s for the run. The user/system split comes from clock ticks, so it is
+# context switches), the totals, the mutations' mean wait for durability and the journal's
+# write + fdatasync rounds, the machine's busy, idle and stolen shares over the window, and
+# run.sh's changes_per_s for the run. The user/system split comes from clock ticks, so it is
 # coarse on short windows; the CPU column (schedstat) is exact.
 # Reads /proc/PID/task/TID/{schedstat,status,stat}, /proc/stat and GET /metrics; loopback only.
 set -euo pipefail
@@ -61,7 +62,10 @@ snap() {
     $1 == "rootgov_events_total{type=\"published\"}" {p = $2}
     $1 == "rootgov_http_stage_seconds_sum{stage=\"durable\"}" {s = $2}
     $1 == "rootgov_http_stage_seconds_count{stage=\"durable\"}" {c = $2}
-    END {print "published", p, 0, 0, 0; print "durable", s, c, 0, 0}'
+    $1 == "rootgov_journal_flush_seconds_sum" {fs = $2}
+    $1 == "rootgov_journal_flush_records_sum" {fr = $2}
+    $1 == "rootgov_journal_flush_records_count" {fc = $2}
+    END {print "published", p, 0, 0, 0; print "durable", s, c, 0, 0; print "flushes", fs, fc, fr, 0}'
   # the whole machine: busy, idle (idle + iowait) and stolen jiffies, summed over the CPUs
   awk '$1 == "cpu" {print "machine", $2 + $3 + $4 + $7 + $8, 0, $5 + $6, $9}' /proc/stat
 }
@@ -80,7 +84,7 @@ join "$log.1" "$log.2" | awk -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" '
     n = cpu["published"]
     if (n <= 0) {print "no change was published in the window"; exit 1}
     printf "decided changes/s in the window: %.0f\n", n / w
-    for (k in cpu) if (k != "published" && k != "machine" && k != "durable") {
+    for (k in cpu) if (k != "published" && k != "machine" && k != "durable" && k != "flushes") {
       printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", k, cpu[k] / 1e6 / n,
         1000 * ut[k] / hz / n, 1000 * st[k] / hz / n, sw[k] / n
       tc += cpu[k] / 1e6 / n; tu += 1000 * ut[k] / hz / n; tsy += 1000 * st[k] / hz / n; ts += sw[k] / n
@@ -88,6 +92,9 @@ join "$log.1" "$log.2" | awk -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" '
     printf "  %-14s %.3f ms CPU (%.3f user, %.3f system)  %.2f context switches per change\n", "all", tc, tu, tsy, ts
     if (sw["durable"] > 0)
       printf "  durable wait: %.3f ms mean over %d mutations (their journal group'"'"'s fdatasync)\n", 1000 * cpu["durable"] / sw["durable"], sw["durable"]
+    if (sw["flushes"] > 0)
+      printf "  journal: %.0f write + fdatasync rounds a second, %.3f ms each, %.2f mutations per round\n",
+        sw["flushes"] / w, 1000 * cpu["flushes"] / sw["flushes"], ut["flushes"] / sw["flushes"]
     m = cpu["machine"] + ut["machine"] + st["machine"]
     if (m > 0)
       printf "  machine (/proc/stat): CPUs %.1f%% busy, %.1f%% idle (idle + iowait), %.1f%% stolen by the hypervisor\n",

@@ -124,6 +124,8 @@ class AuthorityApi final : public Api {
     Counter& snapshots_thread;
     Gauge& snapshot_fork_seconds;
     Counter& log_entries;
+    Histogram& journal_flush_seconds;
+    Histogram& journal_flush_records;
     std::vector<std::pair<std::string, Counter*>> events;  // by type, as first met
   };
 

@@ -52,6 +52,21 @@ COUNTED=$(($(metric rootgov_log_entries_appended_total "$AFTER") - $(metric root
   fail "the log gained $GAINED entries for $CHANGES changes, the entry counter $COUNTED"
 pass "every driven change is published; none awaits; the event and entry counters match the log"
 
+# Group commit is observed: every round in both histograms, every acknowledged mutation in a
+# round (a 2xx POST is one journal record), and no round without an entry behind it.
+delta() { echo $(($(metric "$1" "$AFTER") - $(metric "$1" "$BEFORE"))); }
+ROUNDS=$(delta rootgov_journal_flush_seconds_count)
+[ "$ROUNDS" -gt 0 ] && [ "$ROUNDS" = "$(delta rootgov_journal_flush_records_count)" ] ||
+  fail "journal rounds: $ROUNDS timed, $(delta rootgov_journal_flush_records_count) counted"
+RECORDS=$(delta rootgov_journal_flush_records_sum)
+posts_ok() {
+  awk '$1 ~ /^rootgov_http_requests_total\{method="POST",/ && $1 ~ /status="2[0-9][0-9]"/ {n += $2} END {print n + 0}' <<<"$1"
+}
+POSTS=$(($(posts_ok "$AFTER") - $(posts_ok "$BEFORE")))
+[ "$POSTS" -ge "$CHANGES" ] && [ "$RECORDS" -ge "$POSTS" ] && [ "$RECORDS" -le "$GAINED" ] && [ "$ROUNDS" -le "$RECORDS" ] ||
+  fail "journal: $RECORDS records in $ROUNDS rounds for $POSTS acknowledged mutations and $GAINED entries"
+pass "journal flushes observed: $RECORDS records in $ROUNDS rounds, $POSTS acknowledged mutations among them"
+
 stop_daemon || fail "rootgovd did not stop cleanly"
 "$ROOTGOV" log verify "$STATE" >"$WORK/verify.out" 2>&1 || fail "log verify: $(cat "$WORK/verify.out")"
 pass "the log of the run verifies offline"

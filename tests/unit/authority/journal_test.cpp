@@ -347,6 +347,49 @@ TEST(Journal, GroupCommitWith16Threads) {
   EXPECT_EQ(*all.rbegin(), std::uint64_t{kThreads * kPerThread - 1});
 }
 
+TEST(Journal, FlushObserverSeesEveryRoundAndEveryRecordOnce) {
+  TempDir dir;
+  auto j = open_ok(dir / "journal");
+  std::mutex m;
+  std::uint64_t rounds = 0, records = 0;
+  double seconds = 0;
+  bool negative = false;
+  j->set_flush_observer([&](double took, std::size_t count) {
+    std::lock_guard lock(m);
+    ++rounds;
+    records += count;
+    seconds += took;
+    negative = negative || took < 0 || count == 0;
+  });
+
+  // Three queued records become durable in one round, and the observer hears it once.
+  for (const char* r : {"a", "b", "c"}) ASSERT_TRUE(j->enqueue(r));
+  ASSERT_TRUE(j->wait_durable(2));
+  ASSERT_TRUE(j->flush());  // nothing pending: no round, nothing observed
+  {
+    std::lock_guard lock(m);
+    EXPECT_EQ(rounds, 1U);
+    EXPECT_EQ(records, 3U);
+  }
+
+  // Under concurrency every round is observed and every record counted exactly once.
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&j, t] {
+      for (int i = 0; i < kPerThread; ++i) ASSERT_TRUE(j->append(std::to_string(t) + "/" + std::to_string(i)));
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::lock_guard lock(m);
+  EXPECT_EQ(rounds, j->flush_count());
+  EXPECT_EQ(records, std::uint64_t{3 + kThreads * kPerThread});
+  EXPECT_EQ(records, j->size());
+  EXPECT_GT(seconds, 0.0);
+  EXPECT_FALSE(negative) << "a round reported a negative time or no records";
+}
+
 TEST(Journal, EnqueueIsNotDurableUntilWaitedFor) {
   TempDir dir;
   auto path = dir / "journal";

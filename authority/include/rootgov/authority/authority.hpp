@@ -243,6 +243,11 @@ class Authority {
   /// journal failed (the mutation is then NOT durable, and the authority refuses every further
   /// mutation until it is reopened).
   Result<void> wait_durable(std::uint64_t ticket) const;
+  /// Tells `observer` of every write+fdatasync round of the journal: its wall time in seconds
+  /// and how many mutations it made durable (one journal record each). It runs on the thread
+  /// that led the round (a waiter's), outside every lock; it must be thread-safe. Set it before
+  /// mutations run concurrently. Nothing is observed for an in-memory authority.
+  void observe_journal_flushes(std::function<void(double seconds, std::size_t records)> observer);
 
   /// How this instance was started (snapshot or full replay).
   const StartupReport& startup() const;

@@ -99,6 +99,13 @@ class Journal {
   /// How many write+fdatasync rounds appends have needed so far (group commit makes this
   /// smaller than the number of appends under concurrency).
   std::uint64_t flush_count() const;
+
+  /// Told of every successful write+fdatasync round: its wall time in seconds and how many
+  /// records it made durable. Called by the thread that led the round, outside the journal's
+  /// lock, after the waiters were released; it must be thread-safe and must not call back into
+  /// the journal. Set it before appends run concurrently (not synchronized with them).
+  using FlushObserver = std::function<void(double seconds, std::size_t records)>;
+  void set_flush_observer(FlushObserver observer) { m_flush_observer = std::move(observer); }
   const Recovery& recovery() const { return m_recovery; }
   const std::filesystem::path& path() const { return m_path; }
 
@@ -122,6 +129,7 @@ class Journal {
   int m_fd = -1;
   Options m_options;
   Recovery m_recovery;
+  FlushObserver m_flush_observer;
 
   mutable std::mutex m_mutex;
   std::condition_variable m_flushed;
