@@ -46,15 +46,15 @@ for type in submitted published; do
   [ "$EVENTS" = "$CHANGES" ] || fail "the $type counter says '$EVENTS', not $CHANGES"
 done
 # Every entry the log gained during the load was counted once.
-GAINED=$(($(metric rootgov_log_size "$AFTER") - $(metric rootgov_log_size "$BEFORE")))
-COUNTED=$(($(metric rootgov_log_entries_appended_total "$AFTER") - $(metric rootgov_log_entries_appended_total "$BEFORE")))
+delta() { echo $(($(metric "$1" "$AFTER") - $(metric "$1" "$BEFORE"))); }  # a metric's growth over the load
+GAINED=$(delta rootgov_log_size)
+COUNTED=$(delta rootgov_log_entries_appended_total)
 [ "$GAINED" -ge $((5 * CHANGES)) ] && [ "$COUNTED" = "$GAINED" ] ||
   fail "the log gained $GAINED entries for $CHANGES changes, the entry counter $COUNTED"
 pass "every driven change is published; none awaits; the event and entry counters match the log"
 
 # Group commit is observed: every round in both histograms, every acknowledged mutation in a
 # round (a 2xx POST is one journal record), and no round without an entry behind it.
-delta() { echo $(($(metric "$1" "$AFTER") - $(metric "$1" "$BEFORE"))); }
 ROUNDS=$(delta rootgov_journal_flush_seconds_count)
 [ "$ROUNDS" -gt 0 ] && [ "$ROUNDS" = "$(delta rootgov_journal_flush_records_count)" ] ||
   fail "journal rounds: $ROUNDS timed, $(delta rootgov_journal_flush_records_count) counted"
