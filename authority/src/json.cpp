@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 #include <boost/json/basic_parser_impl.hpp>
@@ -118,13 +119,40 @@ bool is_ascii(std::string_view s) {
 
 namespace detail {
 
+namespace {
+
+// Whether any of the 8 bytes of `w` is below 0x20, '"' or '\\' (the bytes a JSON string escapes):
+// the usual "has a zero byte" test applied to w itself (bytes < 0x20) and to w XOR each of the
+// two characters repeated. Exact, no false positives: each term is non-zero only for a byte
+// that is below 0x20, resp. equal to the character.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+inline std::uint64_t below(std::uint64_t w, std::uint8_t n) { return (w - kOnes * n) & ~w & kHighs; }
+inline bool needs_escape(std::uint64_t w) {
+  return (below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1)) != 0;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run = 0;  // the bytes before i not yet copied: copied in one append
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  for (;;) {
+    // Skips 8 bytes at a time while none of them needs escaping (most strings: all of them).
+    while (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (needs_escape(w)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     const auto u = static_cast<unsigned char>(s[i]);
-    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    if (u >= 0x20 && u != '"' && u != '\\') {
+      ++i;
+      continue;
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (u) {
@@ -140,6 +168,7 @@ void append_json_string(std::string& out, std::string_view s) {
         out.push_back(kHex[u >> 4]);
         out.push_back(kHex[u & 0xF]);
     }
+    ++i;
   }
   out.append(s.data() + run, s.size() - run);
   out.push_back('"');

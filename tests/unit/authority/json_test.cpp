@@ -1,7 +1,9 @@
 #include <rootgov/authority/json.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "../../authority/src/json_util.hpp"
@@ -31,6 +33,55 @@ TEST(CanonicalJson, MinimalEscaping) {
   EXPECT_EQ(canon(R"("\u0041\/\u00e9\u20ac\ud83d\ude00")"), "\"A/\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"");
   EXPECT_EQ(canon(R"("\b\t\n\f\r\"\\")"), R"("\b\t\n\f\r\"\\")");
   EXPECT_EQ(canon(R"("\u0001\u001f\u007f")"), "\"\\u0001\\u001f\x7f\"");
+}
+
+// The byte-at-a-time rule append_json_string() implements (RFC 8785 3.2.2.2), as the reference
+// for its word-at-a-time scan.
+std::string escaped_slowly(std::string_view s) {
+  // RFC 8259 section 7's two-character escapes, then \u00XX for the other controls.
+  const std::map<unsigned char, std::string> named = {{'"', "\\\""}, {'\\', "\\\\"}, {'\b', "\\b"},
+                                                      {'\t', "\\t"}, {'\n', "\\n"}, {'\f', "\\f"}, {'\r', "\\r"}};
+  std::string out = "\"";
+  for (unsigned char u : s) {
+    if (auto it = named.find(u); it != named.end()) {
+      out += it->second;
+    } else if (u < 0x20) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out.push_back(static_cast<char>(u));
+    }
+  }
+  return out + "\"";
+}
+
+TEST(CanonicalJson, EscapesEveryByteWhereverItFallsInAWord) {
+  // Each byte value at each position of strings of 1..24 bytes (the scan reads 8 at a time), in
+  // a run of plain text and next to bytes that sit close to the escaped ones ('!' = '"' + 1,
+  // ']' = '\\' + 1, 0x1f/0x20, 0x7f, 0x80, 0xff): the same bytes as the byte-at-a-time rule.
+  const std::string fillers[] = {"abcdefgh", "!]!]!]!]", std::string("\x20\x7f\x80\xff\x21\x5d\x5b\x23", 8)};
+  for (const auto& filler : fillers) {
+    for (std::size_t len = 1; len <= 24; ++len) {
+      std::string base;
+      for (std::size_t i = 0; i < len; ++i) base.push_back(filler[i % filler.size()]);
+      for (std::size_t pos = 0; pos < len; ++pos) {
+        for (int b = 0; b < 256; ++b) {
+          std::string s = base;
+          s[pos] = static_cast<char>(b);
+          std::string got;
+          detail::append_json_string(got, s);
+          ASSERT_EQ(got, escaped_slowly(s)) << "byte " << b << " at " << pos << " of " << len;
+        }
+      }
+    }
+  }
+  std::mt19937 rng(7);
+  for (int k = 0; k < 2000; ++k) {
+    std::string s(rng() % 100, '\0');
+    for (auto& c : s) c = static_cast<char>(rng() % 4 == 0 ? rng() % 0x24 : 0x20 + rng() % 0xe0);
+    std::string got = "prefix";
+    detail::append_json_string(got, s);
+    ASSERT_EQ(got, "prefix" + escaped_slowly(s));
+  }
 }
 
 TEST(CanonicalJson, SortsByUtf16CodeUnits) {
