@@ -85,6 +85,7 @@ Result<RootZone, Findings> RootZone::from_zone(Zone zone) {
   if (!f.empty()) return std::unexpected(std::move(f));
   RootZone r;
   r.m_zone = std::move(zone);
+  r.m_zone.index_owners();  // an authority looks up ~35 owners per change in a zone it keeps
   for (const auto& [name, node] : r.m_zone.nodes()) {
     if (!name.is_root() && !is_tld(name)) continue;
     if (!name.is_root() && node.find(rrtype::kNs) != nullptr) ++r.m_tld_count;

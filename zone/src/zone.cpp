@@ -750,7 +750,46 @@ Result<Zone, Findings> Zone::from_text(std::string_view text, const ParseOptions
   return parse_text(text, options);
 }
 
+Zone::Zone(const Zone& other) : m_origin(other.m_origin), m_nodes(other.m_nodes), m_indexed(other.m_indexed) {
+  rebuild_index();  // the copy's views must be of its own keys
+}
+
+Zone& Zone::operator=(const Zone& other) {
+  if (this != &other) {
+    m_origin = other.m_origin;
+    m_nodes = other.m_nodes;
+    m_indexed = other.m_indexed;
+    rebuild_index();
+  }
+  return *this;
+}
+
+void Zone::index_owners() {
+  m_indexed = true;
+  rebuild_index();
+}
+
+void Zone::rebuild_index() {
+  m_index.clear();
+  if (!m_indexed) return;
+  m_index.reserve(m_nodes.size());
+  for (auto& [owner, node] : m_nodes) m_index.emplace(owner.wire(), &node);
+}
+
+void Zone::indexed(Nodes::iterator it) {
+  if (m_indexed) m_index.emplace(it->first.wire(), &it->second);
+}
+
+Zone::Nodes::iterator Zone::erase_node(Nodes::iterator it) {
+  if (m_indexed) m_index.erase(std::string_view(it->first.wire()));
+  return m_nodes.erase(it);
+}
+
 const Node* Zone::node(const Name& owner) const {
+  if (m_indexed) {
+    auto at = m_index.find(std::string_view(owner.wire()));
+    return at == m_index.end() ? nullptr : at->second;
+  }
   auto it = m_nodes.find(owner);
   return it == m_nodes.end() ? nullptr : &it->second;
 }
@@ -761,8 +800,9 @@ const RRset* Zone::find(const Name& owner, RrType type) const {
 }
 
 RRset* Zone::find(const Name& owner, RrType type) {
-  auto it = m_nodes.find(owner);
-  return it == m_nodes.end() ? nullptr : it->second.find(type);
+  // node() hands out our own nodes as const; this overload is the non-const access to one.
+  auto* n = const_cast<Node*>(node(owner));
+  return n == nullptr ? nullptr : n->find(type);
 }
 
 bool Zone::merge(Zone&& other) {
@@ -773,11 +813,12 @@ bool Zone::merge(Zone&& other) {
   for (auto it = other.m_nodes.begin(); it != other.m_nodes.end();) {
     auto next = std::next(it);
     while (pos != m_nodes.end() && pos->first < it->first) ++pos;
-    if (pos == m_nodes.end() || it->first < pos->first) m_nodes.insert(pos, other.m_nodes.extract(it));
+    if (pos == m_nodes.end() || it->first < pos->first) indexed(m_nodes.insert(pos, other.m_nodes.extract(it)));
     it = next;
   }
+  other.m_index.clear();
   for (auto& [owner, theirs] : other.m_nodes) {
-    Node& mine = m_nodes[owner];
+    Node& mine = m_nodes.at(owner);  // not spliced above: we have it
     for (auto& set : theirs.rrsets) {
       auto it = std::lower_bound(mine.rrsets.begin(), mine.rrsets.end(), set.type,
                                  [](const RRset& s, RrType t) { return s.type < t; });
@@ -806,9 +847,15 @@ Node& Zone::node_for(const Name& owner) {
   if (!m_nodes.empty()) {
     auto last = std::prev(m_nodes.end());
     if (last->first == owner) return last->second;
-    if (last->first < owner) return m_nodes.emplace_hint(m_nodes.end(), owner, Node{})->second;
+    if (last->first < owner) {
+      auto it = m_nodes.emplace_hint(m_nodes.end(), owner, Node{});
+      indexed(it);
+      return it->second;
+    }
   }
-  return m_nodes[owner];
+  auto [it, inserted] = m_nodes.try_emplace(owner);
+  if (inserted) indexed(it);
+  return it->second;
 }
 
 bool Zone::add(const Name& owner, RrType type, std::uint32_t ttl, Rdata rdata, std::uint32_t line) {
@@ -823,7 +870,7 @@ void Zone::put(RRset rrset) {
   std::sort(rrset.rdatas.begin(), rrset.rdatas.end());
   rrset.rdatas.erase(std::unique(rrset.rdatas.begin(), rrset.rdatas.end()), rrset.rdatas.end());
   std::sort(rrset.rrsigs.begin(), rrset.rrsigs.end());
-  Node& n = m_nodes[rrset.owner];
+  Node& n = node_for(rrset.owner);
   auto it = std::lower_bound(n.rrsets.begin(), n.rrsets.end(), rrset.type,
                              [](const RRset& s, RrType t) { return s.type < t; });
   if (it != n.rrsets.end() && it->type == rrset.type) {
@@ -840,11 +887,16 @@ bool Zone::remove(const Name& owner, RrType type) {
   auto it = std::lower_bound(sets.begin(), sets.end(), type, [](const RRset& s, RrType t) { return s.type < t; });
   if (it == sets.end() || it->type != type) return false;
   sets.erase(it);
-  if (sets.empty()) m_nodes.erase(nit);
+  if (sets.empty()) erase_node(nit);
   return true;
 }
 
-bool Zone::remove_node(const Name& owner) { return m_nodes.erase(owner) > 0; }
+bool Zone::remove_node(const Name& owner) {
+  auto it = m_nodes.find(owner);
+  if (it == m_nodes.end()) return false;
+  erase_node(it);
+  return true;
+}
 
 std::size_t Zone::record_count() const {
   std::size_t n = 0;
@@ -859,7 +911,7 @@ void Zone::strip_dnssec(bool keep_dnskey) {
     auto& sets = it->second.rrsets;
     std::erase_if(sets, [&](const RRset& s) { return is_dnssec_type(s.type, keep_dnskey); });
     for (auto& s : sets) s.rrsigs.clear();
-    it = sets.empty() ? m_nodes.erase(it) : std::next(it);
+    it = sets.empty() ? erase_node(it) : std::next(it);
   }
 }
 

@@ -67,6 +67,26 @@ TEST(RootZoneTest, TypedViewOfTheDefaultZone) {
   for (const auto& u : z.tlds_using_host(N("a.root-servers.net."))) EXPECT_FALSE(u.is_root());
 }
 
+// The zone an authority keeps finds owners by hash (zone-model.md), and keeps doing so
+// through applied changes: a delegation added and one removed are found, or not, at once.
+TEST(RootZoneTest, KeepsItsOwnersIndexedThroughChanges) {
+  RootZone z = default_zone();
+  ASSERT_TRUE(z.zone().indexes_owners());
+  auto add = ChangeSet::delegate(N("example."),
+                                 hosts({{"ns1.nic.example.", {"203.1.113.53"}}, {"ns2.nic.example.", {"198.41.1.53"}}}),
+                                 {sample_ds()});
+  auto added = z.apply(add, kToday);
+  ASSERT_TRUE(added) << rules(added.error());
+  EXPECT_NE(z.zone().node(N("example.")), nullptr);
+  EXPECT_NE(z.zone().find(N("ns1.nic.example."), rrtype::kA), nullptr);
+  auto remove = ChangeSet::revoke(N("example."));
+  auto removed = z.apply(remove, kToday);
+  ASSERT_TRUE(removed) << rules(removed.error());
+  EXPECT_EQ(z.zone().node(N("example.")), nullptr);
+  EXPECT_EQ(z.zone().node(N("ns1.nic.example.")), nullptr);  // orphaned glue goes too
+  EXPECT_TRUE(z.zone().indexes_owners());
+}
+
 TEST(RootZoneTest, FromZoneRefusesWhatIsNoRootZone) {
   auto z = Zone::from_text("example. 3600 IN NS a.example.\n");
   ASSERT_TRUE(z);

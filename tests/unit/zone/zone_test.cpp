@@ -183,5 +183,62 @@ TEST(ZoneTest, UnsignedTextEqualsTheTextOfAStrippedCopy) {
   EXPECT_LT(text.size(), to_text(zone).size() / 2);
 }
 
+// Every owner an indexed zone can be asked about: node() must give what the ordered map holds
+// (the same node, by address, or nothing), in this zone and not in the one it was copied from.
+void expect_index_agrees(const Zone& zone, const std::vector<Name>& names) {
+  ASSERT_TRUE(zone.indexes_owners());
+  for (const auto& n : names) {
+    auto it = zone.nodes().find(n);
+    const Node* want = it == zone.nodes().end() ? nullptr : &it->second;
+    ASSERT_EQ(zone.node(n), want) << n.to_string();
+    if (want != nullptr) {
+      ASSERT_EQ(zone.find(n, want->rrsets.front().type), &want->rrsets.front()) << n.to_string();
+    }
+  }
+}
+
+TEST(ZoneTest, OwnerIndexFollowsEveryChange) {
+  auto zone = Zone::from_file(kRootZone).value();
+  zone.index_owners();
+  std::vector<Name> names;
+  for (const auto& [name, node] : zone.nodes()) names.push_back(name);
+  for (int i = 0; i < 40; ++i) names.push_back(Name::parse("new" + std::to_string(i) + ".").value());
+  expect_index_agrees(zone, names);
+
+  const Rdata ns = rdata_from_text(rrtype::kNs, "ns.example.").value();
+  const Rdata txt = rdata_from_text(rrtype::kTxt, "\"x\"").value();
+  std::mt19937 rng(11);
+  for (int step = 0; step < 150; ++step) {
+    const Name& n = names[rng() % names.size()];
+    switch (rng() % 5) {
+      case 0: zone.add(n, rrtype::kNs, 172800, ns); break;
+      case 1: zone.put(RRset{n, rrtype::kTxt, 3600, {txt}, {}}); break;
+      case 2: zone.remove(n, rrtype::kNs); break;  // the node goes when its last set does
+      case 3: zone.remove_node(n); break;
+      default: zone.put(RRset{n, rrtype::kTxt, 3600, {}, {}}); break;  // no RDATA: removes
+    }
+    expect_index_agrees(zone, names);
+  }
+  zone.strip_dnssec(/*keep_dnskey=*/false);  // drops the nodes that held only NSEC and RRSIGs
+  expect_index_agrees(zone, names);
+
+  const Zone copy = zone;  // its index views its own nodes
+  expect_index_agrees(copy, names);
+  EXPECT_EQ(copy, zone);
+  Zone plain = Zone::from_file(kRootZone).value();
+  Zone indexed = plain;
+  indexed.index_owners();
+  EXPECT_FALSE(plain.indexes_owners());
+  EXPECT_EQ(plain, indexed);  // equality is about the data only
+  Zone moved = std::move(zone);
+  expect_index_agrees(moved, names);
+
+  // A parse merged into an indexed zone indexes the nodes it brings.
+  Zone extra = Zone::from_text("new1. 3600 IN TXT \"y\"\n" + names[5].to_string() + " 3600 IN TXT \"z\"\n").value();
+  EXPECT_TRUE(moved.merge(std::move(extra)));
+  expect_index_agrees(moved, names);
+  EXPECT_NE(moved.find(Name::parse("new1.").value(), rrtype::kTxt), nullptr);
+}
+
 }  // namespace
 }  // namespace rootgov::zone

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <rootgov/common/result.hpp>
@@ -41,6 +42,11 @@ struct ParseOptions {
 class Zone {
  public:
   explicit Zone(Name origin = Name()) : m_origin(std::move(origin)) {}
+  Zone(const Zone& other);
+  Zone& operator=(const Zone& other);
+  Zone(Zone&&) noexcept = default;
+  Zone& operator=(Zone&&) noexcept = default;
+  ~Zone() = default;
 
   /// Parses an RFC 1035 master file through ldns ($ORIGIN, $TTL, relative names, escapes,
   /// comments, multi-line records). On failure returns every problem found, each with its
@@ -51,6 +57,13 @@ class Zone {
   const Name& origin() const { return m_origin; }
   const std::map<Name, Node>& nodes() const { return m_nodes; }
   const Node* node(const Name& owner) const;
+  /// Keeps a hash index of the owner names beside the ordered nodes from now on (copies keep
+  /// it too), so node() and find() cost one hash lookup instead of a walk down the tree: about
+  /// 12 name comparisons at 1,500 TLDs, 21 at 1,000,000. It costs ~50 bytes a node, so only
+  /// the long-lived zone an authority changes one delegation at a time turns it on
+  /// (RootZone::from_zone); a zone read once, signed and written does not.
+  void index_owners();
+  bool indexes_owners() const { return m_indexed; }
   const RRset* find(const Name& owner, RrType type) const;
   RRset* find(const Name& owner, RrType type);
 
@@ -73,14 +86,23 @@ class Zone {
   /// Drops RRSIG, NSEC, NSEC3, NSEC3PARAM and ZONEMD (and DNSKEY unless `keep_dnskey`).
   void strip_dnssec(bool keep_dnskey = true);
 
-  bool operator==(const Zone& other) const = default;
+  /// Same origin and same nodes (whether either keeps an index does not matter).
+  bool operator==(const Zone& other) const { return m_origin == other.m_origin && m_nodes == other.m_nodes; }
 
  private:
   friend struct detail::ZoneBuilder;
+  using Nodes = std::map<Name, Node>;
   Node& node_for(const Name& owner);  // the node of `owner`, made when absent
+  void indexed(Nodes::iterator it);  // records a node just inserted (when indexing)
+  Nodes::iterator erase_node(Nodes::iterator it);
+  void rebuild_index();
 
   Name m_origin;
-  std::map<Name, Node> m_nodes;
+  Nodes m_nodes;
+  // With index_owners(): each node's owner wire form (a view of its key in m_nodes, which
+  // never moves while the node exists) -> the node.
+  bool m_indexed = false;
+  std::unordered_map<std::string_view, Node*> m_index;
 };
 
 /// Canonical master file: one record per line "owner<TAB>ttl<TAB>IN<TAB>TYPE<TAB>rdata",
