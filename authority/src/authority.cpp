@@ -22,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -291,7 +292,54 @@ struct Authority::Impl {
     zone_dirty = true;
     return {};
   }
-  std::map<RequestId, RequestInfo> requests;
+  // Every request made, in id order (listings, snapshots), with a hash index beside the tree:
+  // ids share a long prefix ("ROOT-MGMT#" and the day), so a walk down the tree compares ~18
+  // bytes at each of ~17 levels once a day holds tens of thousands, and each ballot looks its
+  // requests up several times. Requests are never removed; replacing the whole table (resume)
+  // rebuilds the index.
+  class RequestTable {
+   public:
+    using Map = std::map<RequestId, RequestInfo>;
+    RequestInfo* find(std::string_view id) {
+      auto it = m_index.find(id);
+      return it == m_index.end() ? nullptr : it->second;
+    }
+    const RequestInfo* find(std::string_view id) const {
+      auto it = m_index.find(id);
+      return it == m_index.end() ? nullptr : it->second;
+    }
+    /// Precondition-like access, as std::map::at: throws std::out_of_range for an unknown id.
+    RequestInfo& at(std::string_view id) {
+      if (RequestInfo* r = find(id)) return *r;
+      throw std::out_of_range("no request '" + std::string(id) + "'");
+    }
+    const RequestInfo& at(std::string_view id) const {
+      if (const RequestInfo* r = find(id)) return *r;
+      throw std::out_of_range("no request '" + std::string(id) + "'");
+    }
+    /// The request stored under `id`, and whether it is new (an existing one is left as it was).
+    std::pair<RequestInfo&, bool> emplace(RequestId id, RequestInfo r) {
+      auto [it, inserted] = m_map.emplace(std::move(id), std::move(r));
+      if (inserted) m_index.emplace(it->first, &it->second);
+      return {it->second, inserted};
+    }
+    void assign(Map map) {
+      m_map = std::move(map);
+      m_index.clear();
+      m_index.reserve(m_map.size());
+      for (auto& [id, r] : m_map) m_index.emplace(id, &r);
+    }
+    std::size_t size() const { return m_map.size(); }
+    Map::iterator begin() { return m_map.begin(); }
+    Map::iterator end() { return m_map.end(); }
+    Map::const_iterator begin() const { return m_map.begin(); }
+    Map::const_iterator end() const { return m_map.end(); }
+
+   private:
+    Map m_map;
+    std::unordered_map<std::string_view, RequestInfo*> m_index;  // keys view m_map's keys
+  };
+  RequestTable requests;
   // The ids of requests in state `awaiting` (at rest every other state is terminal): the open
   // count, timeouts and the real-clock tick walk these, not every request ever made.
   std::set<RequestId> awaiting_ids;
@@ -604,7 +652,7 @@ struct Authority::Impl {
   // The other parts of a snapshot that grow with the state.
   void fill_snapshot_state(detail::ResumeState& s) const {
     s.zone_text = zone::to_text_unsigned(zone->zone());
-    s.seq_windows = seqs.all();
+    s.seq_windows = seqs.windows();
     s.ids_per_day = ids_per_day;
     for (const auto& [id, actor] : registry.all()) {
       if (!actor.manages.empty()) s.manages[id] = actor.manages;
@@ -683,7 +731,7 @@ struct Authority::Impl {
     digest = zone_digest;
     clock_now = state->clock;
     sign_epoch = state->sign_epoch;
-    requests = std::move(state->requests);
+    requests.assign(std::move(state->requests));
     awaiting_ids.clear();
     for (const auto& [id, r] : requests) track(r);
     seqs = ReplayGuard{};
@@ -1026,9 +1074,9 @@ struct Authority::Impl {
     r.log_indexes.push_back(log.next_index());
     if (auto e = emit(std::move(c)); !e) return std::unexpected(e.error());
     r.state = RequestState::awaiting;
-    auto [it, inserted] = requests.emplace(id, std::move(r));
-    if (auto e = evaluate(it->second, form); !e) return std::unexpected(e.error());
-    return Receipt{it->second, input_index};
+    RequestInfo& stored = requests.emplace(id, std::move(r)).first;
+    if (auto e = evaluate(stored, form); !e) return std::unexpected(e.error());
+    return Receipt{stored, input_index};
   }
 
   struct VoteSpec {
@@ -1053,9 +1101,9 @@ struct Authority::Impl {
   // Whether `actor` may vote on request `id` now: true when the policy awaits the actor
   // (binding), false when the actor may only advise. Refusals say why.
   Result<bool> ballot_target(const RequestId& id, const ActorId& actor) const {
-    auto it = requests.find(id);
-    if (it == requests.end()) return fail(Errc::not_found, "no request '" + id + "'");
-    const RequestInfo& r = it->second;
+    const RequestInfo* found = requests.find(id);
+    if (found == nullptr) return fail(Errc::not_found, "no request '" + id + "'");
+    const RequestInfo& r = *found;
     if (r.state != RequestState::awaiting) {
       return fail(Errc::conflict, "request '" + id + "' is " + std::string(to_string(r.state)) + ", not awaiting ballots");
     }
@@ -1180,9 +1228,9 @@ struct Authority::Impl {
     if (field(doc.document().body, "request") != id) {
       return fail(Errc::invalid_input, "the withdrawal names another request");
     }
-    auto it = requests.find(id);
-    if (it == requests.end()) return fail(Errc::not_found, "no request '" + id + "'");
-    RequestInfo& r = it->second;
+    RequestInfo* found = requests.find(id);
+    if (found == nullptr) return fail(Errc::not_found, "no request '" + id + "'");
+    RequestInfo& r = *found;
     if (r.view.requester != doc.document().actor) {
       return fail(Errc::unauthorized, "only the requester '" + r.view.requester + "' may withdraw " + id);
     }
@@ -1897,10 +1945,10 @@ Result<ReloadReport> Authority::replace_configuration(ActorRegistry registry,
 // find() and list() word a decision a summary receipt left without words: the request is
 // logically unchanged (the words are what the policy gives for the same inputs).
 const RequestInfo* Authority::find(const RequestId& id) const {
-  auto it = m_impl->requests.find(id);
-  if (it == m_impl->requests.end()) return nullptr;
-  m_impl->word(it->second);
-  return &it->second;
+  RequestInfo* r = m_impl->requests.find(id);
+  if (r == nullptr) return nullptr;
+  m_impl->word(*r);
+  return r;
 }
 
 std::vector<const RequestInfo*> Authority::list(std::string_view state, std::string_view tld,

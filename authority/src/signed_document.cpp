@@ -220,6 +220,15 @@ Result<void> ReplayGuard::check_and_accept(const Document& document) {
   return {};
 }
 
+const ReplayGuard::Window* ReplayGuard::window(std::string_view actor) const {
+  auto it = m_windows.find(actor);
+  return it == m_windows.end() ? nullptr : &it->second;
+}
+
+std::map<ActorId, ReplayGuard::Window, std::less<>> ReplayGuard::windows() const {
+  return {m_windows.begin(), m_windows.end()};
+}
+
 std::optional<std::uint64_t> ReplayGuard::last_seq(std::string_view actor) const {
   auto it = m_windows.find(actor);
   if (it == m_windows.end()) return std::nullopt;

@@ -189,6 +189,17 @@ TEST(ReplayGuard, RefusesReplaysAndStaleSequenceNumbers) {
   g.actor = "gov.br";
   EXPECT_TRUE(guard.check_and_accept(g));
   EXPECT_FALSE(guard.last_seq("nobody"));
+  EXPECT_EQ(guard.window("nobody"), nullptr);
+  // The snapshot copy lists every actor's window in actor order.
+  Document z = f.document(9);
+  z.actor = "afrinic";
+  EXPECT_TRUE(guard.check_and_accept(z));
+  auto all = guard.windows();
+  std::vector<std::string> order;
+  for (const auto& [actor, w] : all) order.push_back(actor);
+  EXPECT_EQ(order, (std::vector<std::string>{"afrinic", "gov.br", "manager.br"}));
+  EXPECT_EQ(all.at("manager.br").recent, (std::vector<std::uint64_t>{1, 3, 5}));
+  EXPECT_EQ(all.at("afrinic").recent, (std::vector<std::uint64_t>{9}));
 }
 
 TEST(ReplayGuard, SeqsThatLeftTheWindowAreRefusedForever) {
@@ -197,7 +208,8 @@ TEST(ReplayGuard, SeqsThatLeftTheWindowAreRefusedForever) {
   // Sparse seqs, as the CLI's microsecond clock makes them: 1000, 2000, ..., one more than the
   // window holds. The smallest leaves the window and becomes its floor.
   for (std::uint64_t i = 1; i <= ReplayGuard::kWindow + 1; ++i) ASSERT_TRUE(guard.check_and_accept(f.document(i * 1000)));
-  const auto& w = guard.all().at("manager.br");
+  ASSERT_NE(guard.window("manager.br"), nullptr);
+  const auto& w = *guard.window("manager.br");
   EXPECT_EQ(w.floor, 1000U);
   EXPECT_EQ(w.recent.size(), ReplayGuard::kWindow);
   // Below or at the floor: refused, used or not (500 never was).
@@ -209,7 +221,7 @@ TEST(ReplayGuard, SeqsThatLeftTheWindowAreRefusedForever) {
   }
   // Above the floor and unused: accepted, and the window moves on.
   EXPECT_TRUE(guard.check_and_accept(f.document(1500)));
-  EXPECT_EQ(guard.all().at("manager.br").floor, 1500U);
+  EXPECT_EQ(guard.window("manager.br")->floor, 1500U);
   EXPECT_FALSE(guard.check_and_accept(f.document(1500)));
   EXPECT_FALSE(guard.check_and_accept(f.document(2000)));
   EXPECT_EQ(guard.next_seq("manager.br"), (ReplayGuard::kWindow + 1) * 1000 + 1);
@@ -234,7 +246,7 @@ TEST(ReplayGuard, NoOrderOfArrivalAcceptsASeqTwice) {
     }
     // Restoring a window gives a guard that decides like the original.
     ReplayGuard copy;
-    copy.restore("manager.br", guard.all().at("manager.br"));
+    copy.restore("manager.br", *guard.window("manager.br"));
     for (std::uint64_t seq = 1; seq <= 320; ++seq) {
       EXPECT_EQ(bool(copy.check(f.document(seq))), bool(guard.check(f.document(seq)))) << seq;
     }

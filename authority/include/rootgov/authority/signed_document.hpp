@@ -18,11 +18,14 @@
 //   malformed documents with Errc::invalid_input.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <rootgov/authority/actors.hpp>
@@ -112,13 +115,21 @@ class ReplayGuard {
   /// The smallest seq above every one used so far (1 for an actor never seen): always acceptable.
   std::uint64_t next_seq(std::string_view actor) const;
 
-  /// Every actor's window, for snapshots; restore() puts one back (recent is sorted and trimmed
-  /// to kWindow, the excess raising the floor).
-  const std::map<ActorId, Window, std::less<>>& all() const { return m_windows; }
+  /// One actor's window (nullptr for an actor never seen).
+  const Window* window(std::string_view actor) const;
+  /// Every actor's window in actor order, a copy for snapshots; restore() puts one back (recent
+  /// is sorted and trimmed to kWindow, the excess raising the floor).
+  std::map<ActorId, Window, std::less<>> windows() const;
   void restore(const ActorId& actor, Window window);
 
  private:
-  std::map<ActorId, Window, std::less<>> m_windows;
+  // Found by hash: every document is checked and then accepted, each a lookup among all the
+  // actors who ever signed (one per TLD manager), whose ids share prefixes such as "manager.".
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<ActorId, Window, IdHash, std::equal_to<>> m_windows;
 };
 
 }  // namespace rootgov::authority
