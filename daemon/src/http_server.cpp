@@ -2,6 +2,7 @@
 // limits, dispatch to the router, Server-Sent Events, draining shutdown.
 #include "http_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <map>
@@ -63,6 +64,38 @@ std::string lower(std::string_view s) {
 std::string bytes(std::size_t n) { return std::to_string(n) + " bytes"; }
 
 }  // namespace
+
+std::string response_head(const Response& response, bool keep_alive, unsigned version) {
+  auto overridden = [&](std::string_view name) {
+    for (const auto& [extra, value] : response.headers) {
+      if (beast::iequals(extra, name)) return true;
+    }
+    return false;
+  };
+  std::string head;
+  head.reserve(160 + 48 * response.headers.size());
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  head += http::obsolete_reason(static_cast<http::status>(response.status));
+  head += "\r\n";
+  auto field = [&](std::string_view name, std::string_view value) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  };
+  if (!overridden("Server")) field("Server", "rootgovd");
+  if (!overridden("Content-Type")) field("Content-Type", response.content_type);
+  if (!overridden("Cache-Control")) field("Cache-Control", "no-store");
+  for (const auto& [name, value] : response.headers) {
+    // The framing is the server's: a handler's Connection or Content-Length would contradict it.
+    if (beast::iequals(name, "Connection") || beast::iequals(name, "Content-Length")) continue;
+    field(name, value);
+  }
+  if (version == 10 && keep_alive) field("Connection", "keep-alive");
+  if (version != 10 && !keep_alive) field("Connection", "close");
+  field("Content-Length", std::to_string(response.body.size()));
+  head += "\r\n";
+  return head;
+}
 
 struct HttpServer::Impl {
   Impl(Runtime& rt, const Router& r, EventHub& h, Metrics& m, ServerLimits l)
@@ -167,18 +200,14 @@ struct HttpServer::Impl {
 
   // ---- I/O helpers -------------------------------------------------------------------------
 
+  // The head is written by response_head() and goes out with the body in one gathered write:
+  // a Beast message would copy the body and allocate each header field on every answer.
   awaitable<beast::error_code> write_response(beast::tcp_stream& stream, const Response& r, bool keep_alive,
                                               unsigned version) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::server, "rootgovd");
-    res.set(http::field::content_type, r.content_type);
-    res.set(http::field::cache_control, "no-store");
-    for (const auto& [name, value] : r.headers) res.set(name, value);
-    res.keep_alive(keep_alive);
-    res.body() = r.body;
-    res.prepare_payload();
+    const std::string head = response_head(r, keep_alive, version);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(r.body)};
     stream.expires_after(limits.write_timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, kTuple);
+    auto [ec, n] = co_await asio::async_write(stream, buffers, kTuple);
     (void)n;
     co_return ec;
   }

@@ -40,6 +40,15 @@ struct ServerLimits {
   std::chrono::milliseconds drain_timeout{10'000};  ///< shutdown: force-close after this
 };
 
+struct Response;
+
+/// The status line and header block the server sends before `response.body`, up to and
+/// including the blank line: Server, Content-Type and Cache-Control (each replaced by an extra
+/// header of the same name, compared without case), the extra headers in order (but for
+/// Connection and Content-Length, which only the server sets), Connection as `keep_alive` and
+/// `version` (11 or 10) require, and Content-Length.
+std::string response_head(const Response& response, bool keep_alive, unsigned version);
+
 class HttpServer {
  public:
   HttpServer(Runtime& runtime, const Router& router, EventHub& events, Metrics& metrics, ServerLimits limits);

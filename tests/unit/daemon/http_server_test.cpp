@@ -223,6 +223,48 @@ class ServerTest : public ::testing::Test {
   std::uint16_t m_port = 0;
 };
 
+TEST(ResponseHead, StatusLineHeadersAndFraming) {
+  Response r;
+  r.status = 201;
+  r.body = R"({"id":"x"})";
+  r.headers = {{"Location", "/v1/requests/x"}, {"Preference-Applied", "return=minimal"}};
+  EXPECT_EQ(response_head(r, true, 11),
+            "HTTP/1.1 201 Created\r\nServer: rootgovd\r\nContent-Type: application/json\r\n"
+            "Cache-Control: no-store\r\nLocation: /v1/requests/x\r\nPreference-Applied: return=minimal\r\n"
+            "Content-Length: 10\r\n\r\n");
+  // Closing: HTTP/1.1 says so; HTTP/1.0 keeps the connection only when asked to.
+  Response p;
+  p.status = 503;
+  p.content_type = "application/problem+json";
+  p.headers = {{"Retry-After", "1"}};
+  EXPECT_EQ(response_head(p, false, 11),
+            "HTTP/1.1 503 Service Unavailable\r\nServer: rootgovd\r\nContent-Type: application/problem+json\r\n"
+            "Cache-Control: no-store\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(response_head(p, true, 10),
+            "HTTP/1.0 503 Service Unavailable\r\nServer: rootgovd\r\nContent-Type: application/problem+json\r\n"
+            "Cache-Control: no-store\r\nRetry-After: 1\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(response_head(p, false, 10).find("Connection"), std::string::npos);
+  // An extra header replaces a default of the same name (any case); framing stays the server's.
+  Response t = Response::text("zone\n", "text/dns");
+  t.headers = {{"cache-control", "max-age=5"}, {"Content-Length", "999"}, {"Connection", "keep-alive"}};
+  const std::string head = response_head(t, false, 11);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\nServer: rootgovd\r\nContent-Type: text/dns\r\ncache-control: max-age=5\r\n"
+            "Connection: close\r\nContent-Length: 5\r\n\r\n");
+  // What a client's parser makes of head and body together.
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);
+  beast::error_code ec;
+  const std::string wire = head + t.body;
+  EXPECT_EQ(parser.put(asio::buffer(wire), ec), wire.size());
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(parser.is_done());
+  EXPECT_EQ(parser.get().result_int(), 200u);
+  EXPECT_EQ(parser.get().body(), "zone\n");
+  EXPECT_FALSE(parser.get().keep_alive());
+  EXPECT_EQ(parser.get()[http::field::cache_control], "max-age=5");
+}
+
 TEST_F(ServerTest, HealthAndKeepAlive) {
   start();
   Client c(m_port);
