@@ -1968,25 +1968,44 @@ std::vector<const RequestInfo*> Authority::list(std::string_view state, std::str
   return out;
 }
 
+Counters Authority::counters() const {
+  const Impl& m = *m_impl;
+  Counters c;
+  c.serial = m.zone->soa().serial;
+  c.tlds = m.zone->tld_count();
+  c.requests = m.requests.size();
+  c.open_requests = m.awaiting_ids.size();
+  c.log_size = m.log.size();
+  c.signatures_preverified = m.signatures_preverified;
+  c.signatures_verified_inline = m.signatures_verified_inline;
+  c.zone_resigns = m.zone_resigns;
+  c.snapshots_forked = m.snapshots_forked;
+  c.snapshots_inline = m.snapshots_inline;
+  c.snapshots_threaded = m.snapshots_threaded;
+  c.snapshot_fork_seconds = m.snapshot_fork_seconds;
+  return c;
+}
+
 Summary Authority::summary() const {
   const Impl& m = *m_impl;
+  const Counters c = counters();
   Summary s;
   s.model = m.policy->id();
   s.model_title = m.policy->title();
   s.now = now();
   s.clock = m.mode;
-  s.serial = m.zone->soa().serial;
-  s.tlds = m.zone->tld_count();
-  s.requests = m.requests.size();
-  s.open_requests = m.awaiting_ids.size();
-  s.signatures_preverified = m.signatures_preverified;
-  s.signatures_verified_inline = m.signatures_verified_inline;
-  s.zone_resigns = m.zone_resigns;
-  s.snapshots_forked = m.snapshots_forked;
-  s.snapshots_inline = m.snapshots_inline;
-  s.snapshots_threaded = m.snapshots_threaded;
-  s.snapshot_fork_seconds = m.snapshot_fork_seconds;
-  s.log_size = m.log.size();
+  s.serial = c.serial;
+  s.tlds = c.tlds;
+  s.requests = c.requests;
+  s.open_requests = c.open_requests;
+  s.signatures_preverified = c.signatures_preverified;
+  s.signatures_verified_inline = c.signatures_verified_inline;
+  s.zone_resigns = c.zone_resigns;
+  s.snapshots_forked = c.snapshots_forked;
+  s.snapshots_inline = c.snapshots_inline;
+  s.snapshots_threaded = c.snapshots_threaded;
+  s.snapshot_fork_seconds = c.snapshot_fork_seconds;
+  s.log_size = c.log_size;
   s.zone_digest = m.digest.hex();
   if (!m.signer.keys().empty()) s.zone_key_algorithm = std::string(zone::algorithm_mnemonic(m.signer.keys().front().algorithm()));
   return s;

@@ -278,7 +278,7 @@ void AuthorityApi::changed() {
       if (auto r = m_authority->sign_pending(); !r) {
         spdlog::error("msg=\"deferred zone signing failed; retried at the next reading\" error=\"{}\"", r.error().message);
       }
-      export_resigns(m_authority->summary().zone_resigns);
+      export_resigns(m_authority->counters().zone_resigns);
     });
   }
   if (m_publisher) m_publisher->offer(m_authority->serial());
@@ -287,7 +287,7 @@ void AuthorityApi::changed() {
 void AuthorityApi::export_resigns(std::uint64_t total) { m_instruments.sign_batches.raise_to(total); }
 
 void AuthorityApi::refresh_gauges() {
-  auto s = m_authority->summary();
+  const auth::Counters s = m_authority->counters();
   Instruments& m = m_instruments;
   m.log_size.set(static_cast<double>(s.log_size));
   m.zone_serial.set(static_cast<double>(s.serial));
@@ -311,7 +311,7 @@ void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor,
       state_dir / "root.zone", authority_executor, files,
       [this, fork_tlds] {
         auth::Authority* a = m_authority.get();
-        const auto s = a->summary();
+        const auto s = a->counters();
         Publisher::Version v;
         v.serial = a->serial();
         v.durable = [a, ticket = a->last_ticket()] { return a->wait_durable(ticket); };
@@ -324,7 +324,7 @@ void AuthorityApi::start(const boost::asio::any_io_executor& authority_executor,
         } else {
           v.text = a->zone_text();
         }
-        export_resigns(a->summary().zone_resigns);
+        export_resigns(a->counters().zone_resigns);
         return v;
       },
       m_metrics, publish_interval);

@@ -389,6 +389,19 @@ TEST_F(AuthorityTest, ApprovedChangeIsImplementedSignedAndPublished) {
   EXPECT_EQ(a->summary().open_requests, 0u);
   EXPECT_EQ(a->summary().requests, 1u);
   EXPECT_GT(a->serial(), serial);
+  // The gauges' cheap read gives the summary's figures.
+  const Summary sum = a->summary();
+  const Counters c = a->counters();
+  EXPECT_EQ(c.serial, sum.serial);
+  EXPECT_EQ(c.serial, a->serial());
+  EXPECT_EQ(c.tlds, sum.tlds);
+  EXPECT_EQ(c.requests, 1u);
+  EXPECT_EQ(c.open_requests, 0u);
+  EXPECT_EQ(c.log_size, sum.log_size);
+  EXPECT_GT(c.log_size, 0u);
+  EXPECT_EQ(c.signatures_verified_inline + c.signatures_preverified,
+            sum.signatures_verified_inline + sum.signatures_preverified);
+  EXPECT_EQ(c.zone_resigns, sum.zone_resigns);
   const std::string& text = a->zone_text();
   EXPECT_NE(text.find("br.\t172800\tIN\tNS\tc.dns.br."), std::string::npos);
   EXPECT_EQ(text.find("b.dns.br."), std::string::npos) << "orphaned glue must disappear";

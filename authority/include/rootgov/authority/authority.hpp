@@ -134,6 +134,23 @@ struct Summary {
   double snapshot_fork_seconds = 0;
 };
 
+/// The figures of Summary that move with every mutation, without its strings (model, digest,
+/// algorithm): cheap enough to read after each mutation, as the daemon's gauges do.
+struct Counters {
+  std::uint32_t serial = 0;
+  std::size_t tlds = 0;
+  std::size_t requests = 0;
+  std::size_t open_requests = 0;
+  std::uint64_t log_size = 0;
+  std::uint64_t signatures_preverified = 0;
+  std::uint64_t signatures_verified_inline = 0;
+  std::uint64_t zone_resigns = 0;
+  std::uint64_t snapshots_forked = 0;
+  std::uint64_t snapshots_inline = 0;
+  std::uint64_t snapshots_threaded = 0;
+  double snapshot_fork_seconds = 0;
+};
+
 /// Something that happened, for live watchers (the daemon's event stream).
 struct Event {
   std::uint64_t index = 0;
@@ -257,6 +274,8 @@ class Authority {
   std::vector<const RequestInfo*> list(std::string_view state = {}, std::string_view tld = {},
                                        std::string_view awaiting = {}) const;
   Summary summary() const;
+  /// summary()'s figures alone (the same values).
+  Counters counters() const;
   Timestamp now() const;
   /// The registry in force (the last one adopted, with TLD management as transfers moved it).
   const ActorRegistry& registry() const;
