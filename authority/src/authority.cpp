@@ -235,12 +235,8 @@ struct Authority::Impl {
   // Documents whose signatures Authority::preverify checked, parsed, by their wire bytes (the
   // same bytes parse to the same document), oldest first; any thread adds, the owner takes, so
   // the owner neither parses nor verifies them again.
-  struct WireHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   mutable std::mutex preverified_mutex;
-  mutable std::unordered_map<std::string, SignedDocument, WireHash, std::equal_to<>> preverified;
+  mutable std::unordered_map<std::string, SignedDocument, StringHash, std::equal_to<>> preverified;
   mutable std::deque<std::string> preverified_order;
   std::uint64_t signatures_preverified = 0;
   std::uint64_t signatures_verified_inline = 0;

@@ -18,7 +18,6 @@
 //   malformed documents with Errc::invalid_input.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -125,11 +124,7 @@ class ReplayGuard {
  private:
   // Found by hash: every document is checked and then accepted, each a lookup among all the
   // actors who ever signed (one per TLD manager), whose ids share prefixes such as "manager.".
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<ActorId, Window, IdHash, std::equal_to<>> m_windows;
+  std::unordered_map<ActorId, Window, StringHash, std::equal_to<>> m_windows;
 };
 
 }  // namespace rootgov::authority

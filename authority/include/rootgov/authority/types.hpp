@@ -3,7 +3,9 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,13 @@ Result<Timestamp> parse_time(std::string_view text);
 
 /// Actor ids are lowercase [a-z0-9][a-z0-9.-]* (DESIGN.md section 4): "ntia", "manager.br".
 using ActorId = std::string;
+
+/// Hashes strings and string views alike, so an unordered container keyed by std::string can
+/// be searched with a std::string_view (`std::equal_to<>` as its key equality).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 bool is_valid_actor_id(std::string_view id);
 
 /// The change kinds, after IANA's (DESIGN.md section 3). contact-update changes registry data
