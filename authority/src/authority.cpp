@@ -1984,24 +1984,12 @@ Counters Authority::counters() const {
 
 Summary Authority::summary() const {
   const Impl& m = *m_impl;
-  const Counters c = counters();
   Summary s;
+  static_cast<Counters&>(s) = counters();
   s.model = m.policy->id();
   s.model_title = m.policy->title();
   s.now = now();
   s.clock = m.mode;
-  s.serial = c.serial;
-  s.tlds = c.tlds;
-  s.requests = c.requests;
-  s.open_requests = c.open_requests;
-  s.signatures_preverified = c.signatures_preverified;
-  s.signatures_verified_inline = c.signatures_verified_inline;
-  s.zone_resigns = c.zone_resigns;
-  s.snapshots_forked = c.snapshots_forked;
-  s.snapshots_inline = c.snapshots_inline;
-  s.snapshots_threaded = c.snapshots_threaded;
-  s.snapshot_fork_seconds = c.snapshot_fork_seconds;
-  s.log_size = c.log_size;
   s.zone_digest = m.digest.hex();
   if (!m.signer.keys().empty()) s.zone_key_algorithm = std::string(zone::algorithm_mnemonic(m.signer.keys().front().algorithm()));
   return s;

@@ -108,19 +108,14 @@ struct StartupReport {
   std::string note;                     ///< why a snapshot present was not used, or ""
 };
 
-struct Summary {
-  std::string model;
-  std::string model_title;
-  Timestamp now;
-  ClockMode clock = ClockMode::real;
+/// The figures of Summary that move with every mutation, without its strings (model, digest,
+/// algorithm): cheap enough to read after each mutation, as the daemon's gauges do.
+struct Counters {
   std::uint32_t serial = 0;
   std::size_t tlds = 0;
   std::size_t requests = 0;
   std::size_t open_requests = 0;
   std::uint64_t log_size = 0;
-  std::string zone_digest;
-  /// The zone keys' DNSSEC algorithm mnemonic ("RSASHA256", "ECDSAP256SHA256", "ED25519").
-  std::string zone_key_algorithm;
   /// Signature checks of mutations since open: done ahead by preverify(), or on the owner thread.
   std::uint64_t signatures_preverified = 0;
   std::uint64_t signatures_verified_inline = 0;
@@ -134,21 +129,15 @@ struct Summary {
   double snapshot_fork_seconds = 0;
 };
 
-/// The figures of Summary that move with every mutation, without its strings (model, digest,
-/// algorithm): cheap enough to read after each mutation, as the daemon's gauges do.
-struct Counters {
-  std::uint32_t serial = 0;
-  std::size_t tlds = 0;
-  std::size_t requests = 0;
-  std::size_t open_requests = 0;
-  std::uint64_t log_size = 0;
-  std::uint64_t signatures_preverified = 0;
-  std::uint64_t signatures_verified_inline = 0;
-  std::uint64_t zone_resigns = 0;
-  std::uint64_t snapshots_forked = 0;
-  std::uint64_t snapshots_inline = 0;
-  std::uint64_t snapshots_threaded = 0;
-  double snapshot_fork_seconds = 0;
+/// The authority at a glance (`rootgov status`): its counters and the strings beside them.
+struct Summary : Counters {
+  std::string model;
+  std::string model_title;
+  Timestamp now;
+  ClockMode clock = ClockMode::real;
+  std::string zone_digest;
+  /// The zone keys' DNSSEC algorithm mnemonic ("RSASHA256", "ECDSAP256SHA256", "ED25519").
+  std::string zone_key_algorithm;
 };
 
 /// Something that happened, for live watchers (the daemon's event stream).
