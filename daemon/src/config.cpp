@@ -171,8 +171,17 @@ Result<void> apply_config_toml(std::string_view text, std::string_view source, D
         } else if (k == "cpu") {
           ROOTGOV_TRY(i, get_int(tv, source, "threads.cpu", 0, 1024));
           c.cpu_threads = static_cast<unsigned>(*i);
+        } else if (k == "authority") {
+          ROOTGOV_TRY(s, get_string(tv, source, "threads.authority"));
+          if (*s != "strand" && *s != "thread") {
+            return fail(Errc::invalid_input,
+                        fmt::format("{} must be \"strand\" (on the I/O threads) or \"thread\" (a dedicated "
+                                    "thread), got '{}'",
+                                    where(source, "threads.authority"), *s));
+          }
+          c.authority_thread = *s == "thread";
         } else {
-          return unknown(source, "threads." + k, "io, cpu");
+          return unknown(source, "threads." + k, "io, cpu, authority");
         }
       }
     } else if (key == "dnssec") {
@@ -272,7 +281,9 @@ std::string example_config() {
       "state = \"{}\"\nmodel = \"{}\"\nclock = \"{}\"\n# zone = \"root.zone\"\n# actors = \"actors.toml\"\n\n"
       "[http]\nlisten = \"{}\"\nbody_limit = {}\nheader_limit = {}\nmax_connections = {}\n"
       "idle_timeout_ms = {}\nwrite_timeout_ms = {}\ndrain_timeout_ms = {}\nsse_keepalive_ms = {}\n\n"
-      "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\n# threads that sign the zone (0: one per core)\ncpu = {}\n\n"
+      "[dns]\nlisten = \"{}\"\n\n[log]\nlevel = \"{}\"\n\n[threads]\nio = {}\n# threads that sign the zone (0: one per core)\ncpu = {}\n"
+      "# who runs the authority's calls: \"strand\" (on the I/O threads) or \"thread\" (its own)\n"
+      "authority = \"{}\"\n\n"
       "[dnssec]\n# the zone keys' algorithm for a new state: rsasha256, ecdsap256sha256 or ed25519\n"
       "algorithm = \"rsasha256\"\n\n"
       "[publish]\n# from this many TLDs on, a forked child renders the zone file (0: always)\nfork_tlds = {}\n"
@@ -285,7 +296,7 @@ std::string example_config() {
       d.state_dir.string(), d.model, d.clock, d.http.to_string(), d.limits.body_limit, d.limits.header_limit,
       d.limits.max_connections, d.limits.idle_timeout.count(), d.limits.write_timeout.count(),
       d.limits.drain_timeout.count(), d.limits.sse_keepalive.count(), d.dns.to_string(), d.log_level, d.io_threads,
-      d.cpu_threads, d.publish_fork_tlds, d.publish_interval.count(), d.snapshot_every, d.snapshot_fork, d.snapshot_fork_tlds, d.event_history, d.event_queue_limit);
+      d.cpu_threads, d.authority_thread ? "thread" : "strand", d.publish_fork_tlds, d.publish_interval.count(), d.snapshot_every, d.snapshot_fork, d.snapshot_fork_tlds, d.event_history, d.event_queue_limit);
 }
 
 }  // namespace rootgov::daemon

@@ -36,6 +36,9 @@ struct DaemonConfig {
   ServerLimits limits;
   std::string log_level = "info";  ///< trace|debug|info|warn|error|critical|off
   unsigned io_threads = 2;
+  /// [threads] authority: "strand" (false; the default) runs the authority's calls on a strand
+  /// of the I/O threads, "thread" (true) on a dedicated thread (docs/design/daemon.md).
+  bool authority_thread = false;
   unsigned cpu_threads = 0;  ///< threads that sign the zone (full signing, large re-signs); 0: one per core
   /// [dnssec] algorithm: the zone keys' algorithm for a NEW state (rsasha256 when unset). A
   /// resumed state keeps its keys; naming a different algorithm for it is an error.

@@ -21,7 +21,7 @@ struct Daemon::Signals {
 
 Daemon::Daemon(DaemonConfig config)
     : m_config(std::move(config)),
-      m_runtime(m_config.io_threads),
+      m_runtime(m_config.io_threads, m_config.authority_thread ? AuthorityOwner::thread : AuthorityOwner::strand),
       m_events(m_config.event_history, m_config.event_queue_limit),
       m_api(std::make_unique<UnwiredApi>()) {}
 

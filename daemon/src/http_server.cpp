@@ -13,6 +13,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -256,9 +257,11 @@ struct HttpServer::Impl {
 
   // An authority route's stages, handed from executor to executor: the signature check ahead
   // (`prepare`, on the connection's I/O thread, which read the request), the handler (authority
-  // executor) and, for a mutation, the durable wait (durability thread). Only the finished
-  // response goes back to the connection's I/O thread, so a mutation wakes the I/O side once
-  // instead of after every stage. Group commit: the authority executor is free for the next
+  // executor) and, for a mutation, the durable wait (durability thread). The handler is
+  // dispatched, not posted: with the authority on a strand of the I/O threads (the default),
+  // the I/O thread that checked the signature runs it at once when the strand is free. Only the
+  // finished response goes back to the connection's strand, so a mutation wakes the I/O side
+  // once instead of after every stage. Group commit: the authority executor is free for the next
   // mutation while this one's journal record is synced; the waits run one at a time on the
   // durability thread, and each fdatasync covers every record queued before it, so a covered
   // waiter returns at once. A wait never runs on an I/O thread: it would stall every
@@ -311,14 +314,14 @@ struct HttpServer::Impl {
               }
               c->stage_done(c->server.stage_prepare);
               auto authority = c->server.runtime.authority();
-              asio::post(authority, [c = std::move(c)]() mutable { handle(std::move(c)); });
+              asio::dispatch(authority, [c = std::move(c)]() mutable { handle(std::move(c)); });
             }
           };
           auto c = std::make_shared<Chain>(Chain{*this, route, request, std::move(handler), Clock::now(), Response{}});
           if (route.prepare) {
             Chain::prepare(std::move(c));  // here, on the connection's I/O thread
           } else {
-            asio::post(runtime.authority(), [c = std::move(c)]() mutable { Chain::handle(std::move(c)); });
+            asio::dispatch(runtime.authority(), [c = std::move(c)]() mutable { Chain::handle(std::move(c)); });
           }
         },
         token);

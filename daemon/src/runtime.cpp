@@ -12,13 +12,18 @@ namespace {
 void name_thread(const char* name) { (void)pthread_setname_np(pthread_self(), name); }
 }  // namespace
 
-Runtime::Runtime(unsigned io_threads)
+Runtime::Runtime(unsigned io_threads, AuthorityOwner owner)
     : m_io_threads(std::max(1u, io_threads)),
       m_io(static_cast<int>(std::max(1u, io_threads))),
       m_io_work(boost::asio::make_work_guard(m_io)),
       m_authority_work(boost::asio::make_work_guard(m_authority)),
       m_durability_work(boost::asio::make_work_guard(m_durability)),
-      m_files_work(boost::asio::make_work_guard(m_files)) {}
+      m_files_work(boost::asio::make_work_guard(m_files)) {
+  if (owner == AuthorityOwner::strand) {
+    m_authority_strand.emplace(boost::asio::make_strand(m_io));
+    m_authority_work.reset();  // its io_context never runs
+  }
+}
 
 Runtime::~Runtime() {
   stop();
@@ -33,7 +38,7 @@ void Runtime::start_owned_threads() {
       ctx.run();
     });
   };
-  m_owned_threads.push_back(run(m_authority, "rg-authority"));
+  if (!m_authority_strand) m_owned_threads.push_back(run(m_authority, "rg-authority"));
   m_owned_threads.push_back(run(m_durability, "rg-durability"));
   m_owned_threads.push_back(run(m_files, "rg-files"));
 }

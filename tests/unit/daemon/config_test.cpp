@@ -38,6 +38,7 @@ level = "debug"
 [threads]
 io = 3
 cpu = 2
+authority = "thread"
 [events]
 queue_limit = 8
 )",
@@ -52,6 +53,8 @@ queue_limit = 8
   EXPECT_EQ(c.limits.header_limit, 8192u);  // untouched default
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.io_threads, 3u);
+  EXPECT_TRUE(c.authority_thread);
+  EXPECT_FALSE(DaemonConfig{}.authority_thread);  // default: a strand on the I/O threads
   EXPECT_EQ(c.event_queue_limit, 8u);
   EXPECT_TRUE(validate(c));
 }
@@ -67,6 +70,13 @@ TEST(Config, ErrorsNameTheKeyAndChangeNothing) {
   auto type = apply_config_toml("[threads]\nio = \"two\"\n", "my.toml", c);
   ASSERT_FALSE(type);
   EXPECT_NE(type.error().message.find("'threads.io' must be an integer"), std::string::npos);
+
+  auto owner = apply_config_toml("[threads]\nauthority = \"pool\"\n", "my.toml", c);
+  ASSERT_FALSE(owner);
+  EXPECT_NE(owner.error().message.find("'threads.authority' must be \"strand\" (on the I/O threads) or \"thread\""),
+            std::string::npos)
+      << owner.error().message;
+  EXPECT_FALSE(c.authority_thread);
 
   auto range = apply_config_toml("[http]\nbody_limit = 1\n", "my.toml", c);
   ASSERT_FALSE(range);

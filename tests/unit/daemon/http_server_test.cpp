@@ -131,16 +131,20 @@ class Client {
   beast::flat_buffer m_buffer;
 };
 
-/// Records which thread runs authority handlers and whether two ever overlapped.
+/// Records which thread runs authority handlers, whether they ran on the authority executor,
+/// and whether two ever overlapped.
 struct ProbeApi : UnwiredApi {
+  Runtime* runtime = nullptr;  // set by ServerTest::start
   std::atomic<int> inside{0};
   std::atomic<bool> overlapped{false};
+  std::atomic<bool> off_authority{false};  // a handler ran outside the authority executor
   std::mutex mutex;
   std::set<std::thread::id> threads;
   std::string last_body;
 
   ApiResult<Json> summary() override {
     if (inside.fetch_add(1) != 0) overlapped = true;
+    if (!runtime->in_authority()) off_authority = true;
     std::this_thread::sleep_for(5ms);
     {
       std::lock_guard lock(mutex);
@@ -153,11 +157,13 @@ struct ProbeApi : UnwiredApi {
     last_body = std::string(body);
     asked_minimal.push_back(minimal);
     submit_thread = std::this_thread::get_id();
+    submit_in_authority = runtime->in_authority();
     // The answer is made later, off the authority executor (RequestJson::render).
     RequestJson answer{{}, "ROOT-MGMT#20051118001", {}, {}};
     answer.render = [this] {
       std::lock_guard lock(mutex);
       render_thread = std::this_thread::get_id();
+      render_in_authority = runtime->in_authority();
       ++renders;
       return std::string(R"({"id":"ROOT-MGMT#20051118001","decision":{"explanation":"in full"}})");
     };
@@ -172,6 +178,8 @@ struct ProbeApi : UnwiredApi {
   std::vector<bool> asked_minimal;  // submit_request's `minimal`, call by call
   std::thread::id submit_thread;
   std::thread::id render_thread;
+  bool submit_in_authority = false;
+  bool render_in_authority = true;
   int renders = 0;
   ApiResult<RequestJson> get_request(std::string_view id) override {
     return std::unexpected(problem_from(Error{Errc::not_found, "no request '" + std::string(id) + "'"}));
@@ -180,14 +188,23 @@ struct ProbeApi : UnwiredApi {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void start(ServerLimits limits = {}) {
-    m_runtime = std::make_unique<Runtime>(2);
+  void start(ServerLimits limits = {}, AuthorityOwner owner = AuthorityOwner::strand) {
+    m_runtime = std::make_unique<Runtime>(2, owner);
+    m_api.runtime = m_runtime.get();
     register_core_routes(m_router, m_metrics);
     register_api_routes(m_router, m_api);
     m_router.add("GET", "/test/slow", [](const Request&) {
       std::this_thread::sleep_for(300ms);
       return Response::text("slow done");
     });
+    m_router.add(
+        "GET", "/test/slow-authority",
+        [this](const Request&) {
+          m_slow_authority_started = true;
+          while (!m_release_slow_authority) std::this_thread::sleep_for(1ms);
+          return Response::text("slow authority done");
+        },
+        Exec::authority);
     m_router.add("GET", "/test/throw", [](const Request&) -> Response { throw std::runtime_error("boom"); });
     m_server = std::make_unique<HttpServer>(*m_runtime, m_router, m_hub, m_metrics, limits);
     auto port = m_server->listen("127.0.0.1", 0);
@@ -215,6 +232,8 @@ class ServerTest : public ::testing::Test {
   }
 
   std::unique_ptr<Runtime> m_runtime;
+  std::atomic<bool> m_slow_authority_started{false};
+  std::atomic<bool> m_release_slow_authority{false};
   Router m_router;
   EventHub m_hub{64, 4};
   Metrics m_metrics;
@@ -305,13 +324,26 @@ TEST_F(ServerTest, BadJsonIs400AndNothingReachesTheApi) {
   EXPECT_EQ(ok.status, 201u);
   EXPECT_EQ(ok.headers[http::field::location], "/v1/requests/ROOT-MGMT#20051118001");
   EXPECT_EQ(m_api.last_body, "{\"document\": {}, \"signature\": \"x\"}");
-  // The receipt was rendered once, after the handler returned, on another thread than the
-  // authority executor's.
+  // The handler ran on the authority executor; the receipt was rendered once, after the
+  // handler returned, outside it.
   EXPECT_EQ(ok.json().at("id").as_string(), "ROOT-MGMT#20051118001");
   std::lock_guard lock(m_api.mutex);
+  EXPECT_TRUE(m_api.submit_in_authority);
   EXPECT_EQ(m_api.renders, 1);
   EXPECT_NE(m_api.render_thread, std::thread::id());
-  EXPECT_NE(m_api.render_thread, m_api.submit_thread);
+  EXPECT_FALSE(m_api.render_in_authority);
+}
+
+TEST_F(ServerTest, ReceiptsAreRenderedOffTheAuthorityThread) {
+  start({}, AuthorityOwner::thread);
+  Client c(m_port);
+  auto ok = c.request(http::verb::post, "/v1/requests", "{\"document\": {}, \"signature\": \"x\"}");
+  EXPECT_EQ(ok.status, 201u);
+  std::lock_guard lock(m_api.mutex);
+  EXPECT_TRUE(m_api.submit_in_authority);
+  EXPECT_EQ(m_api.renders, 1);
+  EXPECT_FALSE(m_api.render_in_authority);
+  EXPECT_NE(m_api.render_thread, m_api.submit_thread);  // the render ran on an I/O thread
 }
 
 TEST_F(ServerTest, PreferReturnMinimalGetsTheMinimalReceipt) {
@@ -428,13 +460,14 @@ TEST_F(ServerTest, OverConnectionLimitGets503OthersKeepWorking) {
   EXPECT_NE(m_metrics.render().find("rootgov_http_connections_rejected_total 1"), std::string::npos);
 }
 
-TEST_F(ServerTest, AuthorityHandlersRunSerializedOnOneThread) {
-  start();
+/// Four clients calling an authority route at once: every call on the authority executor, one at
+/// a time.
+void hammer_summary(int port, ProbeApi& api) {
   std::vector<std::thread> clients;
   std::atomic<int> ok{0};
   for (int i = 0; i < 4; ++i) {
     clients.emplace_back([&] {
-      Client c(m_port);
+      Client c(port);
       for (int j = 0; j < 5; ++j) {
         if (c.request(http::verb::get, "/v1/summary").status == 200u) ++ok;
       }
@@ -442,7 +475,38 @@ TEST_F(ServerTest, AuthorityHandlersRunSerializedOnOneThread) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(ok.load(), 20);
-  EXPECT_FALSE(m_api.overlapped.load());
+  EXPECT_FALSE(api.overlapped.load());
+  EXPECT_FALSE(api.off_authority.load());
+}
+
+TEST_F(ServerTest, AuthorityHandlersRunOneAtATimeOnTheStrand) {
+  start();
+  ASSERT_EQ(m_runtime->authority_owner(), AuthorityOwner::strand);
+  hammer_summary(m_port, m_api);
+  // The strand's calls run on the I/O threads; no thread is the authority's.
+  std::lock_guard lock(m_api.mutex);
+  EXPECT_GE(m_api.threads.size(), 1u);
+  EXPECT_LE(m_api.threads.size(), 2u);
+}
+
+TEST_F(ServerTest, ASlowAuthorityCallLeavesTheOtherIoThreadServing) {
+  start();
+  Client busy(m_port);
+  busy.send(http::verb::get, "/test/slow-authority");
+  while (!m_slow_authority_started) std::this_thread::sleep_for(1ms);
+  // One I/O thread is inside the authority strand; the other answers meanwhile.
+  Client other(m_port);
+  EXPECT_EQ(other.request(http::verb::get, "/v1/health").status, 200u);
+  m_release_slow_authority = true;
+  auto r = busy.receive();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "slow authority done");
+}
+
+TEST_F(ServerTest, AuthorityHandlersRunSerializedOnItsOwnThread) {
+  start({}, AuthorityOwner::thread);
+  hammer_summary(m_port, m_api);
+  std::lock_guard lock(m_api.mutex);
   EXPECT_EQ(m_api.threads.size(), 1u);
 }
 
