@@ -10,8 +10,9 @@
 //   the server), so the authority needs no locks. By default it is a strand on the I/O threads
 //   (AuthorityOwner::strand): the I/O thread that checked a request's signature runs the
 //   authority call itself when the strand is free, with no hand-off to another thread.
-//   AuthorityOwner::thread gives it one dedicated thread instead. Either way nothing run there
-//   waits for the disk: journal records are made durable on durability().
+//   AuthorityOwner::thread gives it one dedicated thread instead. Either way mutations never
+//   wait for the disk there: journal records are made durable on durability(). (A periodic
+//   snapshot's journal flush, and snapshots with fork off, still wait there: docs/design/daemon.md.)
 // - durability(): ONE thread that waits for journal records to reach the disk (group commit:
 //   waits run one after another, and each fdatasync covers every record queued before it
 //   started, so a waiter whose record an earlier flush covered returns at once).
