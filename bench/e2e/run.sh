@@ -8,6 +8,8 @@
 # Environment (defaults in brackets):
 #   SIZES          zone sizes in TLDs for the latency runs ["1500 100000 1000000"]
 #   LAT_COUNT      changes per latency run [200]
+#   LAT_ROUNDS     latency rounds; each runs LAT_COUNT changes on every size in turn, with every
+#                  size's daemon running throughout [5]
 #   LOAD_SIZES     zone sizes for the throughput runs ["1500"]
 #   CLIENTS        concurrent clients [16]
 #   LOAD_SECONDS   length of a throughput run [20]
@@ -48,6 +50,7 @@ ROOTGOVD=$B/daemon/rootgovd
 DRIVER=$B/bench/e2e_bench
 SIZES=${SIZES-1500 100000 1000000}
 LAT_COUNT=${LAT_COUNT:-200}
+LAT_ROUNDS=${LAT_ROUNDS:-5}
 LOAD_SIZES=${LOAD_SIZES-1500}
 CLIENTS=${CLIENTS:-16}
 LOAD_SECONDS=${LOAD_SECONDS:-20}
@@ -141,6 +144,10 @@ stop_daemon() {
 calibrate start
 
 # ---- rootgovd: start time and change-to-published latency, one client --------------------
+# Every size's daemon is started first; then each of LAT_ROUNDS rounds runs LAT_COUNT changes on
+# every size in turn, so that a drift in the VM's speed (2x within minutes) falls on all sizes
+# alike instead of on whichever size ran last. The summary compares the sizes' median p50s.
+declare -A LAT_URL LAT_PID
 for n in $SIZES; do
   d=$WORK/z$n
   mkdir -p "$d"
@@ -150,8 +157,8 @@ for n in $SIZES; do
   l0=$(load)
   start_daemon "$d/zone" "$d/lab" "$d/state"
   result "phase=start tlds=$n start_s=$START_S rss_mb=$START_RSS_MB load_before=$l0 load_after=$(load)"
-  # The first zone file is written after the daemon answers (render on the authority thread,
-  # write + fsync on the file thread): wait for it, so the latency run measures changes, not
+  # The first zone file is written after the daemon answers (render on the authority executor,
+  # write + fsync on the file thread): wait for it, so the latency runs measure changes, not
   # the start's publication (seconds at 1M TLDs).
   t0=$(now)
   for _ in $(seq 1 6000); do
@@ -162,13 +169,48 @@ for n in $SIZES; do
     sleep 0.1
   done
   result "phase=first_publication tlds=$n after_start_s=$(python3 -c "print(f'{$(now) - $t0:.2f}')") load_after=$(load)"
-  l0=$(load)
-  out=$(timeout 1200 "$DRIVER" latency "$URL" "$d/lab/keys" "$d/tlds" "$LAT_COUNT" "$DPID")
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$DPID/status")
-  echo "$out" | sed "s|^RESULT |RESULT phase=latency tlds=$n |; s|\$| load_before=$l0 load_after=$(load) rss_mb=$rss|" | tee -a "$RESULTS"
-  stop_daemon
-  rm -rf "$d/state" "$d/zone"
+  rm -f "$d/zone"
+  LAT_URL[$n]=$URL
+  LAT_PID[$n]=$DPID
 done
+for r in $(seq 1 "$LAT_ROUNDS"); do
+  for n in $SIZES; do
+    d=$WORK/z$n
+    # The driver's DS digests come from the second it starts in: never two runs in one second.
+    sleep 1
+    l0=$(load)
+    out=$(timeout 1200 "$DRIVER" latency "${LAT_URL[$n]}" "$d/lab/keys" "$d/tlds" "$LAT_COUNT" "${LAT_PID[$n]}")
+    rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/${LAT_PID[$n]}/status")
+    echo "$out" | sed "s|^RESULT |RESULT phase=latency tlds=$n round=$r |; s|\$| load_before=$l0 load_after=$(load) rss_mb=$rss|" |
+      tee -a "$RESULTS"
+  done
+done
+for n in $SIZES; do
+  DPID=${LAT_PID[$n]}
+  stop_daemon
+  rm -rf "$WORK/z$n/state"
+done
+# Per size: the median over the rounds of each round's change p50, and its ratio to the first
+# size's (the latency target compares 1,000,000 TLDs with 1,500).
+if [ -n "$SIZES" ]; then
+  python3 - "$RESULTS" $SIZES <<'PY' | tee -a "$RESULTS"
+import re, statistics, sys
+results, sizes = sys.argv[1], sys.argv[2:]
+p50 = {n: [] for n in sizes}
+for line in open(results):
+    m = re.search(r"phase=latency tlds=(\d+) round=\d+ change_n=\d+ change_p50_ms=([\d.]+)", line)
+    if m and m.group(1) in p50:
+        p50[m.group(1)].append(float(m.group(2)))
+first = statistics.median(p50[sizes[0]]) if p50[sizes[0]] else None
+for n in sizes:
+    if not p50[n]:
+        continue
+    med = statistics.median(p50[n])
+    ratio = f" ratio_to_{sizes[0]}={med / first:.2f}" if first else ""
+    rounds = ",".join(f"{v:.3f}" for v in p50[n])
+    print(f"RESULT phase=latency_summary tlds={n} rounds={len(p50[n])} change_p50_median_ms={med:.3f}{ratio} round_p50s_ms={rounds}")
+PY
+fi
 
 # ---- rootgovd: throughput, CLIENTS concurrent clients, default durability -----------------
 for n in $LOAD_SIZES; do
